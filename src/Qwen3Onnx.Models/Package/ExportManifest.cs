@@ -31,9 +31,11 @@ public sealed record ExportManifest
     public required Qwen3Config Config { get; init; }
 
     /// <summary>Weight precision of the graph: fp32, fp16, bf16, int8 or int4.</summary>
+    [JsonPropertyName("dtype")]
     public required string DType { get; init; }
 
     /// <summary>Element type of past/present key-value tensors: "float32", "float16" or "bfloat16".</summary>
+    [JsonPropertyName("kv_dtype")]
     public required string KvDType { get; init; }
 
     /// <summary>Graph flavour: "portable" (standard ONNX ops) or "fused" (ONNX Runtime contrib ops).</summary>

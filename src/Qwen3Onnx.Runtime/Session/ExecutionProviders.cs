@@ -1,0 +1,83 @@
+using Microsoft.ML.OnnxRuntime;
+using Qwen3Onnx.Models;
+
+namespace Qwen3Onnx.Runtime.Session;
+
+/// <summary>Adds the chosen execution provider to session options, with errors that say what is missing.</summary>
+internal static class ExecutionProviders
+{
+    private static readonly object RegistrationLock = new();
+    private static readonly HashSet<string> RegisteredLibraries = new(StringComparer.Ordinal);
+
+    public static void Apply(SessionOptions options, SessionSettings settings)
+    {
+        if (settings.DisableCpuFallback)
+        {
+            options.AddSessionConfigEntry("session.disable_cpu_ep_fallback", "1");
+        }
+
+        switch (settings.ExecutionProvider)
+        {
+            case ExecutionProviderKind.Cpu:
+                return;
+            case ExecutionProviderKind.Cuda when settings.ExecutionProviderLibrary is { } library:
+                AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId);
+                return;
+            case ExecutionProviderKind.Cuda:
+                AppendBuiltIn(() => options.AppendExecutionProvider_CUDA(settings.DeviceId), "CUDA", "Microsoft.ML.OnnxRuntime.Gpu (build with -p:OrtFlavor=Gpu) or --ep-library <libonnxruntime_providers_cuda.so>");
+                return;
+            case ExecutionProviderKind.DirectML:
+                AppendBuiltIn(() => options.AppendExecutionProvider_DML(settings.DeviceId), "DirectML", "Microsoft.ML.OnnxRuntime.DirectML on Windows (build with -p:OrtFlavor=DirectML)");
+                return;
+        }
+    }
+
+    private static void AppendBuiltIn(Action append, string name, string remedy)
+    {
+        try
+        {
+            append();
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            throw new Qwen3OnnxException($"the {name} execution provider is not available in this ONNX Runtime build ({FirstLine(ex.Message)}); install {remedy}", ex);
+        }
+    }
+
+    private static void AppendPlugin(SessionOptions options, string library, string epName, int deviceId)
+    {
+        if (!File.Exists(library))
+        {
+            throw new Qwen3OnnxException($"{library}: execution provider library not found");
+        }
+
+        var env = OrtEnv.Instance();
+        lock (RegistrationLock)
+        {
+            string fullPath = Path.GetFullPath(library);
+            if (RegisteredLibraries.Add(fullPath))
+            {
+                try
+                {
+                    env.RegisterExecutionProviderLibrary(epName, fullPath);
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    RegisteredLibraries.Remove(fullPath);
+                    throw new Qwen3OnnxException($"{library}: cannot register execution provider library ({FirstLine(ex.Message)})", ex);
+                }
+            }
+        }
+
+        var devices = env.GetEpDevices().Where(d => d.EpName == epName).ToList();
+        if (devices.Count == 0)
+        {
+            throw new Qwen3OnnxException($"{library}: registered, but ONNX Runtime reports no {epName} device (is a GPU and its driver present?)");
+        }
+
+        var device = devices[Math.Min(deviceId, devices.Count - 1)];
+        options.AppendExecutionProvider(env, [device], new Dictionary<string, string>());
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

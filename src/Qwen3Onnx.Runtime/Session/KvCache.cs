@@ -1,0 +1,58 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Qwen3Onnx.Runtime.Session;
+
+/// <summary>
+/// The past key/value tensors of every layer, owned as ONNX Runtime values: each step's <c>present</c>
+/// outputs become the next step's <c>past</c> inputs without passing through managed arrays.
+/// </summary>
+public sealed class KvCache : IDisposable
+{
+    private readonly OrtValue[] _values;
+
+    internal KvCache(OrtValue[] values, int batchSize)
+    {
+        _values = values;
+        BatchSize = batchSize;
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>Tokens held per row (past sequence length), padding included.</summary>
+    public int Length { get; private set; }
+
+    internal IReadOnlyList<OrtValue> Values => _values;
+
+    internal static KvCache Empty(int layers, int batchSize, int kvHeads, int headDim, TensorElementType elementType)
+    {
+        var values = new OrtValue[layers * 2];
+        long[] shape = [batchSize, kvHeads, 0, headDim];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
+        }
+
+        return new KvCache(values, batchSize);
+    }
+
+    /// <summary>Takes ownership of the new present values and releases the old past ones.</summary>
+    internal void Replace(IReadOnlyList<OrtValue> presents, int newLength)
+    {
+        for (int i = 0; i < _values.Length; i++)
+        {
+            _values[i].Dispose();
+            _values[i] = presents[i];
+        }
+
+        Length = newLength;
+    }
+
+    public void Dispose()
+    {
+        foreach (var value in _values)
+        {
+            value.Dispose();
+        }
+    }
+}

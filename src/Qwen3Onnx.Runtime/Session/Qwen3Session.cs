@@ -1,0 +1,130 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Models.Package;
+
+namespace Qwen3Onnx.Runtime.Session;
+
+/// <summary>
+/// An exported Qwen3 graph opened in ONNX Runtime: runs one forward step over a batch and keeps the
+/// key/value cache in ONNX Runtime's own tensors between steps.
+/// </summary>
+public sealed class Qwen3Session : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly TensorElementType _kvElementType;
+    private readonly RunOptions _runOptions = new();
+
+    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session)
+    {
+        Folder = folder;
+        Manifest = manifest;
+        _session = session;
+        int layers = manifest.Config.NumHiddenLayers;
+        _inputNames = ["input_ids", "attention_mask", "position_ids", .. KvNames("past_key_values.{0}.{1}", layers)];
+        _outputNames = ["logits", .. KvNames("present.{0}.{1}", layers)];
+        _kvElementType = manifest.KvDType switch
+        {
+            "float32" => TensorElementType.Float,
+            "float16" => TensorElementType.Float16,
+            "bfloat16" => TensorElementType.BFloat16,
+            _ => throw new Qwen3OnnxException($"{folder}: manifest field 'kv_dtype' has unsupported value '{manifest.KvDType}'"),
+        };
+        var missing = _inputNames.Except(session.InputNames).Concat(_outputNames.Except(session.OutputNames)).FirstOrDefault();
+        if (missing is not null)
+        {
+            throw new Qwen3OnnxException($"{Path.Combine(folder, manifest.ModelFile)}: graph has no '{missing}' input/output; re-export the model");
+        }
+    }
+
+    public string Folder { get; }
+
+    public ExportManifest Manifest { get; }
+
+    public int VocabSize => Manifest.Config.VocabSize;
+
+    /// <summary>Largest past + new length the graph supports.</summary>
+    public int MaxSequenceLength => Manifest.MaxSequenceLength > 0 ? Manifest.MaxSequenceLength : Manifest.Config.MaxPositionEmbeddings;
+
+    public static Qwen3Session Open(string folder, SessionSettings? settings = null)
+    {
+        settings ??= new SessionSettings();
+        var manifest = ExportManifest.ReadFolder(folder);
+        string modelPath = Path.Combine(folder, manifest.ModelFile);
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = settings.IntraOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        ExecutionProviders.Apply(options, settings);
+        try
+        {
+            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options));
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new Qwen3OnnxException($"{modelPath}: ONNX Runtime cannot load the model ({ex.Message.Split('\n', 2)[0].Trim()})", ex);
+        }
+    }
+
+    public KvCache CreateCache(int batchSize)
+    {
+        var config = Manifest.Config;
+        return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
+    }
+
+    /// <summary>Runs one step; on return the cache holds past + new and the logits are in the result.</summary>
+    public ForwardOutput Forward(ForwardBatch batch, KvCache cache)
+    {
+        if (batch.BatchSize != cache.BatchSize)
+        {
+            throw new ArgumentException($"batch of {batch.BatchSize} rows does not match a cache of {cache.BatchSize}", nameof(batch));
+        }
+
+        if (batch.TotalLength != cache.Length + batch.SequenceLength)
+        {
+            throw new ArgumentException($"attention mask covers {batch.TotalLength} positions; expected past {cache.Length} + new {batch.SequenceLength}", nameof(batch));
+        }
+
+        if (batch.TotalLength > MaxSequenceLength)
+        {
+            throw new Qwen3OnnxException($"sequence of {batch.TotalLength} tokens exceeds the model's context of {MaxSequenceLength}");
+        }
+
+        long[] tokenShape = [batch.BatchSize, batch.SequenceLength];
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(batch.InputIds, tokenShape);
+        using var mask = OrtValue.CreateTensorValueFromMemory(batch.AttentionMask, [batch.BatchSize, batch.TotalLength]);
+        using var positions = OrtValue.CreateTensorValueFromMemory(batch.PositionIds, tokenShape);
+        var inputs = new OrtValue[_inputNames.Length];
+        inputs[0] = inputIds;
+        inputs[1] = mask;
+        inputs[2] = positions;
+        for (int i = 0; i < cache.Values.Count; i++)
+        {
+            inputs[3 + i] = cache.Values[i];
+        }
+
+        // The returned list is not disposed as a whole: logits go to the caller, presents into the cache.
+        var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+        cache.Replace(outputs.Skip(1).ToArray(), batch.TotalLength);
+        return new ForwardOutput(outputs[0]);
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private static IEnumerable<string> KvNames(string pattern, int layers)
+    {
+        for (int layer = 0; layer < layers; layer++)
+        {
+            yield return string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, layer, "key");
+            yield return string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, layer, "value");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace Qwen3Onnx.Runtime.Session;
+
+/// <summary>How to open an exported model: execution provider and threading. Validated once by <see cref="Qwen3Session"/>.</summary>
+public sealed record SessionSettings
+{
+    public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Cpu;
+
+    /// <summary>
+    /// A plugin execution-provider library (e.g. <c>libonnxruntime_providers_cuda.so</c>) registered with
+    /// <c>OrtEnv.RegisterExecutionProviderLibrary</c>; when null the provider built into the native package is used.
+    /// </summary>
+    public string? ExecutionProviderLibrary { get; init; }
+
+    public int DeviceId { get; init; }
+
+    /// <summary>Intra-op threads; 0 lets ONNX Runtime pick (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Fail instead of silently running unsupported nodes on the CPU (GPU tests set this).</summary>
+    public bool DisableCpuFallback { get; init; }
+
+    public static SessionSettings Parse(string ep, string? library = null) => new()
+    {
+        ExecutionProvider = ep.ToLowerInvariant() switch
+        {
+            "cpu" => ExecutionProviderKind.Cpu,
+            "cuda" => ExecutionProviderKind.Cuda,
+            "dml" or "directml" => ExecutionProviderKind.DirectML,
+            _ => throw new Models.Qwen3OnnxException($"unknown execution provider '{ep}' (expected cpu, cuda or dml)"),
+        },
+        ExecutionProviderLibrary = library,
+    };
+}
