@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Qwen3Onnx.Models.Config;
 
 /// <summary>
@@ -55,14 +57,18 @@ public sealed record Qwen3Config
     /// <summary>The dtype the checkpoint was saved in (<c>torch_dtype</c> / <c>dtype</c>), e.g. "bfloat16".</summary>
     public string? TorchDtype { get; init; }
 
+    [JsonIgnore]
     public bool IsMoe => ModelType == MoeModelType && NumExperts > 0;
 
     /// <summary>Width of the q projection: heads × head_dim, which need not equal hidden_size.</summary>
+    [JsonIgnore]
     public int QueryWidth => NumAttentionHeads * HeadDim;
 
+    [JsonIgnore]
     public int KeyValueWidth => NumKeyValueHeads * HeadDim;
 
     /// <summary>Query heads per key/value head in grouped-query attention.</summary>
+    [JsonIgnore]
     public int GroupSize => NumAttentionHeads / NumKeyValueHeads;
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Qwen3Onnx.Models.Config;
 
 /// <summary>
@@ -26,7 +28,9 @@ public sealed record RopeScaling
 
     public bool Truncate { get; init; } = true;
 
+    [JsonIgnore]
     public static RopeScaling Default { get; } = new();
 
+    [JsonIgnore]
     public bool IsYarn => Type == "yarn";
 }
