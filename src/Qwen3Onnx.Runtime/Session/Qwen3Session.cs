@@ -107,11 +107,15 @@ public sealed class Qwen3Session : IDisposable
             inputs[3 + i] = cache.Values[i];
         }
 
+        _runOptions.Terminate = false;
         // The returned list is not disposed as a whole: logits go to the caller, presents into the cache.
         var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
         cache.Replace(outputs.Skip(1).ToArray(), batch.TotalLength);
         return new ForwardOutput(outputs[0]);
     }
+
+    /// <summary>Stops a running <see cref="Forward"/> (it then throws); used to honour cancellation within a step.</summary>
+    public void Abort() => _runOptions.Terminate = true;
 
     public void Dispose()
     {
