@@ -25,6 +25,9 @@ internal sealed class Attention
     private readonly RmsNorm _qNorm; // [head_dim]
     private readonly RmsNorm _kNorm; // [head_dim]
     private readonly RotaryEmbedding _rope;
+    private readonly float[] _key;   // [kv_heads, head_dim] scratch
+    private readonly float[] _value; // [kv_heads, head_dim] scratch
+    private float[] _scores = [];    // [past + seq] scratch, grown as the cache grows
 
     public Attention(int layer, Qwen3Config config, AttentionWeights weights)
     {
@@ -35,6 +38,8 @@ internal sealed class Attention
         _scale = (float)(1.0 / Math.Sqrt(config.HeadDim));
         (_qProj, _kProj, _vProj, _oProj, _qNorm, _kNorm) = weights;
         _rope = new RotaryEmbedding(config);
+        _key = new float[config.KeyValueWidth];
+        _value = new float[config.KeyValueWidth];
     }
 
     public void Apply(ReadOnlySpan<float> x, Span<float> y, RowContext row, ReferenceKvCache cache) // x, y [seq, hidden]
@@ -47,6 +52,11 @@ internal sealed class Attention
         }
 
         var context = new float[_heads * _headDim]; // [heads, head_dim]
+        if (_scores.Length < row.TotalLength)
+        {
+            _scores = new float[row.TotalLength];
+        }
+
         for (int t = 0; t < row.NewTokens; t++)
         {
             for (int h = 0; h < _heads; h++)
@@ -62,16 +72,14 @@ internal sealed class Attention
     /// <summary>Token t's query (returned) and key/value (written to the cache at past + t).</summary>
     private void ProjectAndCache(ReadOnlySpan<float> x, Span<float> query, int t, RowContext row, ReferenceKvCache cache)
     {
-        var key = new float[_kvHeads * _headDim];   // [kv_heads, head_dim]
-        var value = new float[_kvHeads * _headDim]; // [kv_heads, head_dim]
         _qProj.Apply(x, query);                     // [heads, head_dim]
-        _kProj.Apply(x, key);
-        _vProj.Apply(x, value);
+        _kProj.Apply(x, _key);                      // [kv_heads, head_dim]
+        _vProj.Apply(x, _value);                    // [kv_heads, head_dim]
         NormalizeEachHead(_qNorm, query);
-        NormalizeEachHead(_kNorm, key);
+        NormalizeEachHead(_kNorm, _key);
         _rope.Rotate(query, row.PositionIds[t]);
-        _rope.Rotate(key, row.PositionIds[t]);
-        cache.Write(_layer, row.Row, row.PastLength + t, key, value);
+        _rope.Rotate(_key, row.PositionIds[t]);
+        cache.Write(_layer, row.Row, row.PastLength + t, _key, _value);
     }
 
     private void NormalizeEachHead(RmsNorm norm, Span<float> heads) // heads [n, head_dim]
@@ -85,7 +93,7 @@ internal sealed class Attention
     /// <summary>softmax(q·kⱼ·scale, masked) weighted sum of vⱼ over all cached positions j.</summary>
     private void AttendOneHead(ReadOnlySpan<float> query, Span<float> output, int t, int kvHead, RowContext row, ReferenceKvCache cache)
     {
-        var scores = new float[row.TotalLength]; // [past + seq]
+        var scores = _scores.AsSpan(0, row.TotalLength); // [past + seq]
         for (int j = 0; j < scores.Length; j++)
         {
             scores[j] = row.MayAttend(t, j)

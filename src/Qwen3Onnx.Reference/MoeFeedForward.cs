@@ -11,6 +11,7 @@ internal sealed class MoeFeedForward : IFeedForward
     private readonly int _topK;
     private readonly bool _normalizeTopK;
     private readonly float[] _probabilities;
+    private readonly int[] _chosen;
     private readonly float[] _expertOutput;
 
     public MoeFeedForward(Linear router, Mlp[] experts, int topK, bool normalizeTopK)
@@ -20,6 +21,7 @@ internal sealed class MoeFeedForward : IFeedForward
         _topK = topK;
         _normalizeTopK = normalizeTopK;
         _probabilities = new float[experts.Length];
+        _chosen = new int[topK];
         _expertOutput = new float[router.InFeatures];
     }
 
@@ -27,15 +29,15 @@ internal sealed class MoeFeedForward : IFeedForward
     {
         _router.Apply(x, _probabilities);              // [experts] logits
         Softmax.InPlace(_probabilities);               // [experts] probabilities
-        var chosen = TopK(_probabilities, _topK);      // [k] expert indices, best first
+        TopK(_probabilities, _chosen);                 // [k] expert indices, best first
         float total = 0;
-        foreach (int e in chosen)
+        foreach (int e in _chosen)
         {
             total += _probabilities[e];
         }
 
         y.Clear();
-        foreach (int e in chosen)
+        foreach (int e in _chosen)
         {
             float weight = _normalizeTopK ? _probabilities[e] / total : _probabilities[e];
             _experts[e].Apply(x, _expertOutput);       // [hidden]
@@ -47,10 +49,20 @@ internal sealed class MoeFeedForward : IFeedForward
     }
 
     /// <summary>Indices of the k largest values, largest first; ties go to the lower index.</summary>
-    private static int[] TopK(ReadOnlySpan<float> values, int k)
+    private static void TopK(ReadOnlySpan<float> values, Span<int> chosen)
     {
-        var order = Enumerable.Range(0, values.Length).ToArray();
-        var keys = values.ToArray();
-        return order.OrderByDescending(i => keys[i]).ThenBy(i => i).Take(k).ToArray();
+        for (int k = 0; k < chosen.Length; k++)
+        {
+            int best = -1;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!chosen[..k].Contains(i) && (best < 0 || values[i] > values[best]))
+                {
+                    best = i;
+                }
+            }
+
+            chosen[k] = best;
+        }
     }
 }

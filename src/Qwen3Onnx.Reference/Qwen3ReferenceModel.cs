@@ -7,6 +7,7 @@ namespace Qwen3Onnx.Reference;
 /// <summary>
 /// A from-scratch float32 forward pass of HF Qwen3 (dense) and Qwen3-MoE with a KV cache: the oracle the
 /// ONNX graph is tested against. Readable first; every weight is held whole, so use it with tiny models.
+/// Not thread-safe: the blocks keep scratch buffers, so give each thread its own instance.
 /// <code>
 /// x = Embed(ids)
 /// for each layer: x = x + Attention(RmsNorm(x)); x = x + FeedForward(RmsNorm(x))
