@@ -92,7 +92,10 @@ public sealed class RopeFrequenciesTests
     [TestMethod]
     public void YarnOfEveryRandomConfigMatchesTheIndependentTranscription()
     {
-        foreach (var config in RandomConfigs.Draw(40).Where(c => c.RopeScaling.IsYarn))
+        var yarnConfigs = RandomConfigs.Draw(40).Where(c => c.RopeScaling.IsYarn).ToArray();
+
+        Assert.IsNotEmpty(yarnConfigs);
+        foreach (var config in yarnConfigs)
         {
             var rope = RopeFrequencies.For(config);
             var (expectedInverse, expectedScaling) = YarnInDouble(config);
