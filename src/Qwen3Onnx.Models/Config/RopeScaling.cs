@@ -13,7 +13,7 @@ public sealed record RopeScaling
 
     public double Factor { get; init; } = 1.0;
 
-    /// <summary>The pretraining context; when present HF derives YaRN's factor from max_position_embeddings / this.</summary>
+    /// <summary>The pretraining context; YaRN's correction range is placed by it (HF 5 defaults it to max_position_embeddings and keeps the explicit factor).</summary>
     public int? OriginalMaxPositionEmbeddings { get; init; }
 
     public double? AttentionFactor { get; init; }
