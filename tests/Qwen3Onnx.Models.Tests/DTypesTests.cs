@@ -173,6 +173,14 @@ public sealed class DTypesTests
     }
 
     [TestMethod]
+    public void NarrowingIntoAShorterDestinationIsRefused()
+    {
+        Assert.ThrowsExactly<ArgumentException>(() => DTypes.Float32ToBFloat16([1f, 2f], new ushort[1]));
+        Assert.ThrowsExactly<ArgumentException>(() => DTypes.Float32ToFloat16([1f, 2f], new Half[1]));
+        Assert.ThrowsExactly<ArgumentException>(() => DTypes.BFloat16ToFloat32([1, 2], new float[1]));
+    }
+
+    [TestMethod]
     public void SafetensorsDtypeNamesRoundTrip()
     {
         foreach (var dtype in Enum.GetValues<TensorDType>())
