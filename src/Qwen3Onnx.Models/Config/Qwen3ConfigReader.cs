@@ -8,6 +8,8 @@ namespace Qwen3Onnx.Models.Config;
 /// </summary>
 public static class Qwen3ConfigReader
 {
+    private const int DefaultHeadDim = 128;
+
     public static Qwen3Config ReadFile(string path)
     {
         string text;
@@ -23,7 +25,7 @@ public static class Qwen3ConfigReader
         {
             throw new Qwen3OnnxException($"{path}: config.json not found");
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new Qwen3OnnxException($"{path}: cannot read config ({ex.Message})", ex);
         }
@@ -78,7 +80,8 @@ public static class Qwen3ConfigReader
                 NumHiddenLayers = layers,
                 NumAttentionHeads = heads,
                 NumKeyValueHeads = fields.Int("num_key_value_heads") ?? heads,
-                HeadDim = fields.Int("head_dim") ?? (heads > 0 ? hidden / heads : 0),
+                // HF's Qwen3Config defaults head_dim to 128, not hidden_size / heads as older Qwen did.
+                HeadDim = fields.Int("head_dim") ?? DefaultHeadDim,
                 RmsNormEps = fields.Double("rms_norm_eps") ?? 1e-6,
                 RopeTheta = ropeTheta,
                 RopeScaling = ropeScaling,
@@ -103,12 +106,12 @@ public static class Qwen3ConfigReader
         double theta = fields.Double("rope_theta") ?? 10000.0;
         JsonElement scaling = default;
         string scalingField = "rope_scaling";
-        if (root.TryGetProperty("rope_parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+        if (RopeObject(root, "rope_parameters", source) is { } parameters)
         {
             scaling = parameters;
             scalingField = "rope_parameters";
         }
-        else if (root.TryGetProperty("rope_scaling", out var legacy) && legacy.ValueKind == JsonValueKind.Object)
+        else if (RopeObject(root, "rope_scaling", source) is { } legacy)
         {
             scaling = legacy;
         }
@@ -144,6 +147,19 @@ public static class Qwen3ConfigReader
             MscaleAllDim = rope.Double("mscale_all_dim"),
             Truncate = rope.Bool("truncate") ?? true,
         });
+    }
+
+    /// <summary>The rope object under <paramref name="name"/>; null when absent or JSON null, an error for any other kind.</summary>
+    private static JsonElement? RopeObject(JsonElement root, string name, string source)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Object
+            ? value
+            : throw new Qwen3OnnxException($"{source}: field '{name}' must be an object or null (got {value.ValueKind})");
     }
 
     /// <summary>Typed access to one JSON object with errors that name the field.</summary>

@@ -104,7 +104,8 @@ public sealed class Checkpoint : IWeightSource
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
                 throw new Qwen3OnnxException($"{path}: missing required field 'weight_map'");
             }
@@ -130,7 +131,11 @@ public sealed class Checkpoint : IWeightSource
         }
         catch (JsonException ex)
         {
-            throw new Qwen3OnnxException($"{path}: malformed JSON ({ex.Message})", ex);
+            throw new Qwen3OnnxException($"{path}: malformed index JSON, cannot read 'weight_map' ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Qwen3OnnxException($"{path}: cannot read index ({ex.Message})", ex);
         }
     }
 }

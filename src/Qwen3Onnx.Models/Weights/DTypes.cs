@@ -84,6 +84,11 @@ public static class DTypes
     /// <summary>Rounds float32 to bfloat16, round-to-nearest-even; NaN stays a quiet NaN.</summary>
     public static void Float32ToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination)
     {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("destination is shorter than source", nameof(destination));
+        }
+
         var bits = MemoryMarshal.Cast<float, uint>(source);
         for (int i = 0; i < bits.Length; i++)
         {

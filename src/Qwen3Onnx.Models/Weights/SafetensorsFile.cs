@@ -41,6 +41,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public static SafetensorsFile Open(string path)
     {
+        if (!File.Exists(path))
+        {
+            throw new Qwen3OnnxException($"{path}: safetensors file not found");
+        }
+
         long length;
         try
         {
@@ -49,11 +54,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new Qwen3OnnxException($"{path}: cannot open safetensors file ({ex.Message})", ex);
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new Qwen3OnnxException($"{path}: safetensors file not found");
         }
 
         if (length < 8)
@@ -184,6 +184,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
                     continue;
                 }
 
+                if (entries.ContainsKey(property.Name))
+                {
+                    throw new Qwen3OnnxException($"{path}: tensor '{property.Name}' appears twice in the header");
+                }
+
                 entries[property.Name] = ParseEntry(path, property.Name, property.Value, dataLength);
             }
 
@@ -218,7 +223,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
 
         var offsets = offsetsElement.EnumerateArray().ToArray();
-        if (offsets.Length != 2 || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
+        long begin = 0, end = 0;
+        if (offsets.Length != 2 || !TryGetInt64(offsets[0], out begin) || !TryGetInt64(offsets[1], out end))
         {
             throw Bad($"invalid data_offsets {offsetsElement.GetRawText()}");
         }
@@ -227,7 +233,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         long expected;
         try
         {
-            expected = checked(info.ElementCount * DTypes.SizeOf(dtype));
+            // Multiplied checked here: an overflowing shape would otherwise wrap to a plausible size.
+            expected = shape.Aggregate((long)DTypes.SizeOf(dtype), (product, dim) => checked(product * dim));
         }
         catch (OverflowException)
         {
@@ -245,6 +252,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
 
         return new Entry(info, begin, end);
+    }
+
+    private static bool TryGetInt64(JsonElement element, out long value)
+    {
+        value = 0;
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value);
     }
 
     private static void CheckNoOverlap(string path, Dictionary<string, Entry> entries)
