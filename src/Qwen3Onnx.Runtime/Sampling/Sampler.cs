@@ -18,7 +18,7 @@ public sealed class Sampler : ISampler
     private readonly Candidates _candidates;
     private readonly ILogitsProcessor[] _processors;
     private readonly ICandidateWarper[] _warpers;
-    private readonly Func<int> _pick;
+    private readonly Func<ReadOnlySpan<float>, int> _pick;
     private readonly ulong? _seed;
     private readonly Xoshiro256StarStar _random;
 
@@ -34,7 +34,7 @@ public sealed class Sampler : ISampler
         _candidates = new Candidates(vocabSize);
         _processors = CreateProcessors(options);
         _warpers = options.IsGreedy ? [] : CreateWarpers(options, _sampledVocab);
-        _pick = options.IsGreedy ? PickArgMax : PickRandom;
+        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0);
         _seed = options.Seed;
         _random = new Xoshiro256StarStar(options.Seed ?? (ulong)Random.Shared.NextInt64());
     }
@@ -48,13 +48,7 @@ public sealed class Sampler : ISampler
             throw new ArgumentException($"logits row has {logits.Length} entries but the sampler's vocabulary has {_vocabSize}", nameof(logits));
         }
 
-        logits.CopyTo(_row);
-        foreach (var processor in _processors)
-        {
-            processor.Apply(_row, _history);
-        }
-
-        return _pick();
+        return _pick(logits);
     }
 
     public void Accept(int token) => _history.Accept(token);
@@ -68,15 +62,35 @@ public sealed class Sampler : ISampler
         }
     }
 
-    private int PickArgMax()
+    private Func<ReadOnlySpan<float>, int> ChoosePick(bool greedy, bool penalised) => (greedy, penalised) switch
     {
-        var row = _row.AsSpan(0, _sampledVocab);
+        (true, false) => PickArgMax,
+        (true, true) => logits => PickArgMax(Penalise(logits)),
+        _ => logits => PickRandom(Penalise(logits)),
+    };
+
+    /// <summary>Copies the row into the working buffer (the warpers edit it in place) and applies the penalties.</summary>
+    private float[] Penalise(ReadOnlySpan<float> logits)
+    {
+        logits.CopyTo(_row);
+        foreach (var processor in _processors)
+        {
+            processor.Apply(_row, _history);
+        }
+
+        return _row;
+    }
+
+    // The greedy shortcut reads the caller's row directly when there is nothing to edit.
+    private int PickArgMax(ReadOnlySpan<float> logits)
+    {
+        var row = logits[.._sampledVocab];
         return row.IndexOf(TensorPrimitives.Max(row));
     }
 
-    private int PickRandom()
+    private int PickRandom(float[] row)
     {
-        _candidates.StartFrom(_row, _sampledVocab);
+        _candidates.StartFrom(row, _sampledVocab);
         foreach (var warper in _warpers)
         {
             warper.Apply(_candidates);
