@@ -27,6 +27,8 @@ internal sealed class Candidates
 
     public int Count => _isWholeRow ? _rowLength : _count;
 
+    public bool IsSorted => _isSorted;
+
     private Span<float> Logits => _isWholeRow ? _row.AsSpan(0, _rowLength) : _listLogits.AsSpan(0, _count);
 
     /// <summary>Starts from every id below <paramref name="length"/>; the row is edited in place by the warpers.</summary>
@@ -79,7 +81,7 @@ internal sealed class Candidates
     /// <summary>Keeps the candidates whose logit is at least <paramref name="threshold"/> (always the best one).</summary>
     public void KeepAtLeast(float threshold)
     {
-        if (!_isWholeRow)
+        if (_isSorted)
         {
             var kept = 1;
             while (kept < _count && _listLogits[kept] >= threshold)
@@ -91,8 +93,33 @@ internal sealed class Candidates
             return;
         }
 
-        _count = GatherAtLeast(Logits, threshold);
+        _count = _isWholeRow ? GatherAtLeast(Logits, threshold) : CompactAtLeast(threshold);
         _isWholeRow = false;
+    }
+
+    /// <summary>
+    /// Keeps the whole-row nucleus of <see cref="NucleusThreshold"/>: every token above the threshold, then tokens equal
+    /// to it in id order while the mass before them is below <paramref name="targetMass"/>. Needs <see cref="ComputeWeights"/>.
+    /// </summary>
+    public void KeepNucleus(double targetMass, float knownAboveTarget, float maxLogit)
+    {
+        var row = _row.AsSpan(0, _rowLength);
+        var weights = _weights.AsSpan(0, _rowLength);
+        var threshold = NucleusThreshold.Find(row, weights, targetMass, knownAboveTarget, maxLogit);
+        var mass = NucleusThreshold.MassAbove(row, weights, threshold);
+        _count = GatherAtLeast(row, float.BitIncrement(threshold));
+        for (var id = 0; id < row.Length && mass < targetMass; id++)
+        {
+            if (row[id] == threshold)
+            {
+                _listIds[_count] = id;
+                _listLogits[_count++] = row[id];
+                mass += weights[id];
+            }
+        }
+
+        _isWholeRow = false;
+        _isSorted = false;
     }
 
     /// <summary>Draws a candidate with probability proportional to exp(logit), from a uniform <paramref name="u"/> in [0, 1).</summary>
@@ -121,6 +148,21 @@ internal sealed class Candidates
     }
 
     private int IdAt(int index) => _isWholeRow ? index : _listIds[index];
+
+    private int CompactAtLeast(float threshold)
+    {
+        var count = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            if (_listLogits[i] >= threshold)
+            {
+                _listIds[count] = _listIds[i];
+                _listLogits[count++] = _listLogits[i];
+            }
+        }
+
+        return count;
+    }
 
     private int GatherAtLeast(ReadOnlySpan<float> row, float threshold)
     {

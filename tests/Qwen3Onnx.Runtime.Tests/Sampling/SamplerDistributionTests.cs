@@ -18,6 +18,9 @@ public sealed class SamplerDistributionTests
     // 40 distinct logits with the large ones scattered, so selection cannot rely on position.
     private static readonly float[] Row = [.. Enumerable.Range(0, 40).Select(i => (float)(2.5 * Math.Sin(i * 1.7) + 0.3 * Math.Cos(i * 0.45)))];
 
+    // 1000 distinct logits in [0, 1): the top-p 0.5 nucleus holds far more than the sampler's sorted prefix.
+    private static readonly float[] FlatRow = [.. Enumerable.Range(0, 1000).Select(i => (i * 7919 % 1000) / 1000f)];
+
     [TestMethod]
     public void TemperatureSharpensTheSoftmax()
     {
@@ -45,6 +48,14 @@ public sealed class SamplerDistributionTests
     [TestMethod]
     public void WarpersComposeInHuggingFaceOrder() =>
         AssertDistribution(Row, new SamplingOptions { Temperature = 1.3f, TopK = 12, TopP = 0.85f, MinP = 0.1f, Seed = 6 });
+
+    [TestMethod]
+    public void WideNucleusFoundWithoutSortingMatchesTheDefinition() =>
+        AssertDistribution(FlatRow, new SamplingOptions { TopP = 0.5f, Seed = 8 });
+
+    [TestMethod]
+    public void MinPAfterAWideNucleusMatchesTheDefinition() =>
+        AssertDistribution(FlatRow, new SamplingOptions { TopP = 0.6f, MinP = 0.8f, Seed = 9 });
 
     [TestMethod]
     public void MinPAfterTopKUsesTheTemperedLogits() =>
@@ -77,7 +88,20 @@ public sealed class SamplerDistributionTests
         }
 
         Assert.IsGreaterThan(1, kept, "test design: the kept set must have at least two ids");
-        Assert.IsLessThan(ChiSquare999[kept - 2], chiSquare, $"chi-square {chiSquare:F2} with {kept - 1} degrees of freedom");
+        Assert.IsLessThan(ChiSquareQuantile999(kept - 1), chiSquare, $"chi-square {chiSquare:F2} with {kept - 1} degrees of freedom");
+    }
+
+    /// <summary>The table where it has the value, else the Wilson–Hilferty approximation (good to a few tenths of a percent).</summary>
+    private static double ChiSquareQuantile999(int degrees)
+    {
+        if (degrees <= ChiSquare999.Length)
+        {
+            return ChiSquare999[degrees - 1];
+        }
+
+        const double z = 3.090232;
+        var c = 2.0 / (9.0 * degrees);
+        return degrees * Math.Pow(1 - c + (z * Math.Sqrt(c)), 3);
     }
 
     /// <summary>Temperature, then top-k, top-p, min-p, each renormalising what it keeps.</summary>
