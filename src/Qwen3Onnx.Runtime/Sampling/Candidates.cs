@@ -9,6 +9,9 @@ namespace Qwen3Onnx.Runtime.Sampling;
 /// </summary>
 internal sealed class Candidates
 {
+    // The draw skips whole chunks by their vectorised sum and walks only the chunk where the target falls.
+    private const int DrawChunk = 512;
+
     private readonly int[] _listIds;
     private readonly float[] _listLogits;
     private readonly float[] _weights;
@@ -129,22 +132,28 @@ internal sealed class Candidates
         var weights = _weights.AsSpan(0, Count);
         var target = u * total;
         var cumulative = 0.0;
-        var lastPositive = 0;
-        for (var i = 0; i < weights.Length; i++)
+        for (var start = 0; start < weights.Length; start += DrawChunk)
         {
-            if (weights[i] > 0)
+            var chunk = weights.Slice(start, Math.Min(DrawChunk, weights.Length - start));
+            var chunkMass = TensorPrimitives.Sum(chunk);
+            if (cumulative + chunkMass <= target)
             {
-                cumulative += weights[i];
-                lastPositive = i;
+                cumulative += chunkMass;
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                cumulative += chunk[i];
                 if (cumulative > target)
                 {
-                    return IdAt(i);
+                    return IdAt(start + i);
                 }
             }
         }
 
         // Float rounding can leave the running sum a hair below the vectorised total.
-        return IdAt(lastPositive);
+        return IdAt(weights.LastIndexOfAnyExcept(0f));
     }
 
     private int IdAt(int index) => _isWholeRow ? index : _listIds[index];
