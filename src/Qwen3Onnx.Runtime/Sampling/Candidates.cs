@@ -5,7 +5,8 @@ namespace Qwen3Onnx.Runtime.Sampling;
 /// <summary>
 /// The tokens still in play while the warpers narrow the distribution. It starts as the whole (masked) row, left in
 /// place and unsorted, and becomes an explicit list once a filter keeps a subset: sorted best first after top-k or
-/// top-p, in id order after a min-p that ran on the whole row. Every buffer is vocabulary-sized and reused.
+/// top-p, in id order after a min-p or a wide top-p nucleus that ran on the whole row (no filter sorts after those).
+/// Every buffer is vocabulary-sized and reused.
 /// </summary>
 internal sealed class Candidates
 {
@@ -67,7 +68,7 @@ internal sealed class Candidates
         }
         else if (!_isSorted)
         {
-            throw new InvalidOperationException("candidates filtered by min-p cannot be sorted again; min-p is the last filter");
+            throw new InvalidOperationException("candidates gathered unsorted (min-p, wide top-p) cannot be sorted again; no filter after them sorts");
         }
 
         return _listLogits.AsSpan(0, n);

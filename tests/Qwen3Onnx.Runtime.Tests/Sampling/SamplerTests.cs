@@ -67,15 +67,29 @@ public sealed class SamplerTests
     }
 
     [TestMethod]
-    public void TopKOneOnTheSamplingPathBreaksTiesToTheLowestId()
+    public void TiedLogitsSortTheLowerIdFirst()
     {
-        // Top-k 1 with top-p forces the candidate path rather than the argmax shortcut.
+        // Top-p 0.1 keeps only the first of the two tied leaders after top-k has sorted them.
         var sampler = new Sampler(new SamplingOptions { TopK = 2, TopP = 0.1f, Seed = 5 }, 40);
         var logits = new float[40];
         logits[33] = 4f;
         logits[17] = 4f;
 
         Assert.AreEqual(17, sampler.Sample(logits));
+    }
+
+    [TestMethod]
+    public void TopKSplitsABoundaryTieInFavourOfTheLowerIds()
+    {
+        var sampler = new Sampler(new SamplingOptions { TopK = 2, Seed = 3 }, 40);
+        var logits = new float[40];
+        logits[30] = 3f;
+        logits[20] = 3f;
+        logits[5] = 3f;
+
+        var drawn = Draw(sampler, logits, 2000).Distinct().Order().ToArray();
+
+        CollectionAssert.AreEqual(new[] { 5, 20 }, drawn);
     }
 
     [TestMethod]
