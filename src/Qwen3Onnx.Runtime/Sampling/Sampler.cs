@@ -1,0 +1,143 @@
+using System.Numerics.Tensors;
+
+namespace Qwen3Onnx.Runtime.Sampling;
+
+/// <summary>
+/// The sampler of one sequence. Stages run in a fixed order, each a small type chosen once from the options:
+/// repetition penalty → presence/frequency penalty → mask (ids ≥ <see cref="SamplingOptions.MaskedIdsFrom"/>) →
+/// temperature → top-k → top-p → min-p → draw (Hugging Face's warper order). Greedy options stop after the mask and
+/// take the argmax, ties to the lowest id as torch.argmax does. Buffers are sized to the vocabulary up front, so
+/// sampling a token allocates nothing. Not thread-safe; a batch uses one sampler per row.
+/// </summary>
+public sealed class Sampler : ISampler
+{
+    private readonly int _vocabSize;
+    private readonly int _sampledVocab;
+    private readonly float[] _row;
+    private readonly TokenHistory _history;
+    private readonly Candidates _candidates;
+    private readonly ILogitsProcessor[] _processors;
+    private readonly ICandidateWarper[] _warpers;
+    private readonly Func<ReadOnlySpan<float>, int> _pick;
+    private readonly ulong? _seed;
+    private readonly Xoshiro256StarStar _random;
+
+    public Sampler(SamplingOptions options, int vocabSize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
+        Options = options;
+        _vocabSize = vocabSize;
+        _sampledVocab = Math.Min(options.MaskedIdsFrom ?? vocabSize, vocabSize);
+        _row = new float[vocabSize];
+        _history = new TokenHistory(vocabSize);
+        _candidates = new Candidates(vocabSize);
+        _processors = CreateProcessors(options);
+        _warpers = options.IsGreedy ? [] : CreateWarpers(options, _sampledVocab);
+        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0);
+        _seed = options.Seed;
+        _random = new Xoshiro256StarStar(options.Seed ?? (ulong)Random.Shared.NextInt64());
+    }
+
+    public SamplingOptions Options { get; }
+
+    public int Sample(ReadOnlySpan<float> logits)
+    {
+        if (logits.Length != _vocabSize)
+        {
+            throw new ArgumentException($"logits row has {logits.Length} entries but the sampler's vocabulary has {_vocabSize}", nameof(logits));
+        }
+
+        return _pick(logits);
+    }
+
+    public void Accept(int token) => _history.Accept(token);
+
+    public void Reset(ReadOnlySpan<int> promptIds)
+    {
+        _history.Reset(promptIds);
+        if (_seed is { } seed)
+        {
+            _random.Reseed(seed);
+        }
+    }
+
+    private Func<ReadOnlySpan<float>, int> ChoosePick(bool greedy, bool penalised) => (greedy, penalised) switch
+    {
+        (true, false) => PickArgMax,
+        (true, true) => logits => PickArgMax(Penalise(logits)),
+        _ => logits => PickRandom(Penalise(logits)),
+    };
+
+    /// <summary>Copies the row into the working buffer (the warpers edit it in place) and applies the penalties.</summary>
+    private float[] Penalise(ReadOnlySpan<float> logits)
+    {
+        logits.CopyTo(_row);
+        foreach (var processor in _processors)
+        {
+            processor.Apply(_row, _history);
+        }
+
+        return _row;
+    }
+
+    // The greedy shortcut reads the caller's row directly when there is nothing to edit.
+    private int PickArgMax(ReadOnlySpan<float> logits)
+    {
+        var row = logits[.._sampledVocab];
+        return row.IndexOf(TensorPrimitives.Max(row));
+    }
+
+    private int PickRandom(float[] row)
+    {
+        _candidates.StartFrom(row, _sampledVocab);
+        foreach (var warper in _warpers)
+        {
+            warper.Apply(_candidates);
+        }
+
+        return _candidates.Draw(_random.NextDouble());
+    }
+
+    private static ILogitsProcessor[] CreateProcessors(SamplingOptions options)
+    {
+        var processors = new List<ILogitsProcessor>();
+        if (options.RepetitionPenalty != 1f)
+        {
+            processors.Add(new RepetitionPenalty(options.RepetitionPenalty));
+        }
+
+        if (options.PresencePenalty != 0f || options.FrequencyPenalty != 0f)
+        {
+            processors.Add(new PresenceFrequencyPenalty(options.PresencePenalty, options.FrequencyPenalty));
+        }
+
+        return [.. processors];
+    }
+
+    private static ICandidateWarper[] CreateWarpers(SamplingOptions options, int sampledVocab)
+    {
+        var warpers = new List<ICandidateWarper>();
+        if (options.Temperature != 1f)
+        {
+            warpers.Add(new TemperatureWarper(options.Temperature));
+        }
+
+        if (options.TopK > 0 && options.TopK < sampledVocab)
+        {
+            warpers.Add(new TopKWarper(options.TopK));
+        }
+
+        if (options.TopP < 1f)
+        {
+            warpers.Add(new TopPWarper(options.TopP));
+        }
+
+        if (options.MinP > 0f)
+        {
+            warpers.Add(new MinPWarper(options.MinP));
+        }
+
+        return [.. warpers];
+    }
+}
