@@ -25,20 +25,7 @@ public sealed class Qwen3Tokenizer
         _bpe = bpe;
         AddedTokens = model.AddedTokens;
         _addedTokenIds = model.AddedTokens.ToDictionary(token => token.Content, token => token.Id, StringComparer.Ordinal);
-        int size = Math.Max(model.Vocabulary.Max(entry => entry.Value), model.AddedTokens.Select(token => token.Id).DefaultIfEmpty(-1).Max()) + 1;
-        _idToToken = new string?[size];
-        _isSpecial = new bool[size];
-        foreach (var (token, id) in model.Vocabulary)
-        {
-            _idToToken[id] = token;
-        }
-
-        foreach (var added in model.AddedTokens)
-        {
-            _idToToken[added.Id] = added.Content;
-            _isSpecial[added.Id] = added.Special;
-        }
-
+        (_idToToken, _isSpecial) = IdTables(model);
         MaxTokenLength = _idToToken.Max(token => token?.Length ?? 0);
         string source = Path.Combine(folder, TokenizerFileName);
         ImStartId = RequiredAddedToken("<|im_start|>", source);
@@ -162,6 +149,26 @@ public sealed class Qwen3Tokenizer
         }
 
         return ByteLevelAlphabet.TokenBytes(token, destination);
+    }
+
+    /// <summary>id → vocabulary entry or added token content, and id → special flag.</summary>
+    private static (string?[] Tokens, bool[] IsSpecial) IdTables(TokenizerModelData model)
+    {
+        int size = Math.Max(model.Vocabulary.Max(entry => entry.Value), model.AddedTokens.Select(token => token.Id).DefaultIfEmpty(-1).Max()) + 1;
+        var tokens = new string?[size];
+        var isSpecial = new bool[size];
+        foreach (var (token, id) in model.Vocabulary)
+        {
+            tokens[id] = token;
+        }
+
+        foreach (var added in model.AddedTokens)
+        {
+            tokens[added.Id] = added.Content;
+            isSpecial[added.Id] = added.Special;
+        }
+
+        return (tokens, isSpecial);
     }
 
     private int RequiredAddedToken(string content, string source) =>

@@ -20,7 +20,7 @@ internal static class TokenizerJsonReader
         {
             throw new Qwen3OnnxException($"{path}: not valid JSON ({OneLine(ex.Message)})", ex);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
             throw new Qwen3OnnxException($"{path}: unexpected JSON value ({OneLine(ex.Message)})", ex);
         }
@@ -166,7 +166,13 @@ internal static class TokenizerJsonReader
             }
 
             bool special = root.TryGetProperty("special", out var flag) && flag.ValueKind == JsonValueKind.True;
-            tokens.Add(new AddedToken(content.GetString()!, id.GetInt32(), special));
+            int value = id.GetInt32();
+            if (value < 0)
+            {
+                throw new Qwen3OnnxException($"{path}: added_tokens[{tokens.Count}] has negative id {value}");
+            }
+
+            tokens.Add(new AddedToken(content.GetString()!, value, special));
         }
 
         return tokens;
