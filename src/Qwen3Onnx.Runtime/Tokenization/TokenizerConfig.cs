@@ -33,7 +33,7 @@ internal sealed record TokenizerConfig(string EosToken, string? PadToken, string
         {
             throw new Qwen3OnnxException($"{path}: not valid JSON ({TokenizerJsonReader.OneLine(ex.Message)})", ex);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new Qwen3OnnxException($"{path}: cannot read ({TokenizerJsonReader.OneLine(ex.Message)})", ex);
         }

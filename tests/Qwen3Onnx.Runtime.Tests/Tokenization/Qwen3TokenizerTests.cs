@@ -119,6 +119,20 @@ public sealed class Qwen3TokenizerTests
         Assert.AreEqual(Path.Combine(folder, "tokenizer_config.json") + ": 'eos_token' should be a string or {\"content\": ...}", error.Message);
     }
 
+    [TestMethod]
+    public void WithoutTokenizerConfigQwen3sEosAndPadApply()
+    {
+        string folder = NewFolder();
+        DemoTokenizerFiles.Write(folder);
+        File.Delete(Path.Combine(folder, "tokenizer_config.json"));
+
+        var tokenizer = Qwen3Tokenizer.Load(folder);
+
+        Assert.AreEqual(tokenizer.TokenToId("<|im_end|>"), tokenizer.EosTokenId);
+        Assert.AreEqual(tokenizer.TokenToId("<|endoftext|>"), tokenizer.PadTokenId);
+        Assert.IsFalse(tokenizer.HasChatTemplate);
+    }
+
     private static string NewFolder()
     {
         string folder = Path.Combine(Path.GetTempPath(), "qwen3onnx-tests", Guid.NewGuid().ToString("N"));
