@@ -27,6 +27,23 @@ public sealed class ChatTemplateTests
     }
 
     [TestMethod]
+    public void AFunctionToolBuiltFromPartsRendersLikeItsJsonDefinition()
+    {
+        var entry = ChatTemplateCases.All.First();
+        var definitions = entry.GetProperty("tools");
+        var function = definitions[0].GetProperty("function");
+        ChatTool built = ChatTool.Function(
+            function.GetProperty("name").GetString()!, function.GetProperty("description").GetString(), function.GetProperty("parameters"));
+        var options = new ChatTemplateOptions { Tools = [built, new ChatTool(definitions[1])] };
+
+        string text = ChatTemplate.Render(ChatMessagesJson.ParseMessages(entry.GetProperty("messages").GetRawText(), "messages"), options);
+
+        Assert.AreEqual("get_weather", built.Name);
+        Assert.AreEqual("now", options.Tools[1].Name);
+        Assert.AreEqual(entry.GetProperty("text").GetString(), text);
+    }
+
+    [TestMethod]
     public void TheRenderedTemplateIsTheOneInTheRealTokenizerConfig()
     {
         var tokenizer = TokenizerGoldens.Real;
