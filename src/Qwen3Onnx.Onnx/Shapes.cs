@@ -27,10 +27,15 @@ internal static class Shapes
         return result;
     }
 
+    /// <summary>numpy matmul: a 1-D operand gains a unit dimension that the result then drops.</summary>
     public static Dim[] MatMul(IReadOnlyList<Dim> a, IReadOnlyList<Dim> b)
     {
-        var batch = Broadcast(a.Take(a.Count - 2).ToArray(), b.Take(Math.Max(0, b.Count - 2)).ToArray());
-        return [.. batch, a[^2], b[^1]];
+        IReadOnlyList<Dim> left = a.Count == 1 ? [1, a[0]] : a;
+        IReadOnlyList<Dim> right = b.Count == 1 ? [b[0], 1] : b;
+        var batch = Broadcast(left.Take(left.Count - 2).ToArray(), right.Take(right.Count - 2).ToArray());
+        var rows = a.Count == 1 ? Array.Empty<Dim>() : [left[^2]];
+        var columns = b.Count == 1 ? Array.Empty<Dim>() : [right[^1]];
+        return [.. batch, .. rows, .. columns];
     }
 
     public static Dim[] Unsqueeze(IReadOnlyList<Dim> shape, long[] axes)

@@ -18,6 +18,7 @@ namespace Qwen3Onnx.Export.Graph;
 internal class Qwen3GraphBuilder
 {
     private readonly IAttentionEmitter _attention;
+    private readonly List<(OnnxValue Key, OnnxValue Value)> _presents = [];
 
     protected Qwen3GraphBuilder(BuildContext context)
     {
@@ -97,6 +98,11 @@ internal class Qwen3GraphBuilder
         }
 
         G.AddOutput(LmHead(RmsNorm("norm", x, FinalNorm)), GraphIoNames.Logits);
+        for (int layer = 0; layer < _presents.Count; layer++)
+        {
+            G.AddOutput(_presents[layer].Key, GraphIoNames.PresentKey(layer));
+            G.AddOutput(_presents[layer].Value, GraphIoNames.PresentValue(layer));
+        }
     }
 
     private OnnxValue DecoderLayer(int layer, OnnxValue x)
@@ -134,8 +140,7 @@ internal class Qwen3GraphBuilder
         q = RmsNorm("q_norm", q, QNorm(layer));
         k = RmsNorm("k_norm", k, KNorm(layer));
         var result = _attention.Attend(q, k, v, Inputs.Past[layer]);
-        G.AddOutput(result.PresentKey, GraphIoNames.PresentKey(layer));
-        G.AddOutput(result.PresentValue, GraphIoNames.PresentValue(layer));
+        _presents.Add((result.PresentKey, result.PresentValue));
         return Project("o_proj", result.Context, OProj(layer));
     }
 

@@ -24,6 +24,12 @@ internal static class PackageFiles
             if (File.Exists(source))
             {
                 File.Copy(source, staging.PathOf(name));
+                if (!OperatingSystem.IsWindows())
+                {
+                    // A read-only source (a shared cache) must not make the export folder's copies read-only.
+                    File.SetUnixFileMode(staging.PathOf(name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                }
+
                 copied.Add(name);
             }
         }
