@@ -1,5 +1,6 @@
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Onnx;
+using DataType = Qwen3Onnx.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Qwen3Onnx.Export.Graph;
 
@@ -18,7 +19,7 @@ internal sealed class Rotary
     private readonly OnnxValue _cos;
     private readonly OnnxValue _sin;
 
-    public Rotary(GraphBuilder g, Qwen3Config config, ModelInputs inputs, (OnnxValue Cos, OnnxValue Sin) tables, Onnx.Proto.TensorProto.Types.DataType activationType)
+    public Rotary(GraphBuilder g, Qwen3Config config, ModelInputs inputs, (OnnxValue Cos, OnnxValue Sin) tables, DataType activationType)
     {
         _g = g;
         _headDim = config.HeadDim;
@@ -38,7 +39,7 @@ internal sealed class Rotary
     }
 
     /// <summary>table [max_len, D/2] gathered by position_ids [B, S] → [B, 1, S, D] in the activation dtype.</summary>
-    private OnnxValue ForPositions(OnnxValue table, OnnxValue positionIds, Onnx.Proto.TensorProto.Types.DataType activationType)
+    private OnnxValue ForPositions(OnnxValue table, OnnxValue positionIds, DataType activationType)
     {
         var halfRow = _g.Gather(table, positionIds);                 // [B, S, D/2]
         var row = _g.Concat(-1, _headDim, halfRow, halfRow);          // [B, S, D]
