@@ -71,6 +71,12 @@ public sealed partial class GraphBuilder
         return AddNode("Slice", [x, Constant([start]), Constant([end]), Constant([axis])], new(x.ElementType, shape));
     }
 
+    /// <summary>Slices rows [start, end) of axis 0 with runtime bounds (1-element int64 vectors); end is clamped.</summary>
+    public OnnxValue SliceRows(OnnxValue x, OnnxValue start, OnnxValue end, Dim rows) =>
+        AddNode("Slice", [x, start, end, Constant([0L])], new(x.ElementType, [rows, .. x.Shape.Skip(1)]));
+
+    public OnnxValue Identity(OnnxValue x) => Unary("Identity", x);
+
     public OnnxValue Range(OnnxValue start, OnnxValue limit, OnnxValue delta, Dim length) =>
         AddNode("Range", [start, limit, delta], new(start.ElementType, [length]));
 
@@ -96,6 +102,33 @@ public sealed partial class GraphBuilder
             Attributes = [Attributes.Int("axis", axis), Attributes.Int("largest", 1), Attributes.Int("sorted", 1)],
         });
         return (outputs[0], outputs[1]);
+    }
+
+    /// <summary>A one-element vector as a 0-d scalar.</summary>
+    public OnnxValue ToScalar(OnnxValue vector) => Reshape(vector, Constant([], scalar: false));
+
+    /// <summary>
+    /// A Loop of <paramref name="tripCount"/> iterations with one loop-carried value: <paramref name="body"/> maps
+    /// (iteration number, carried) to the next carried value and is emitted into the Loop's body graph.
+    /// </summary>
+    public OnnxValue Loop(OnnxValue tripCount, OnnxValue initial, IReadOnlyList<Dim> resultShape, Func<OnnxValue, OnnxValue, OnnxValue> body)
+    {
+        var graph = new GraphProto { Name = Reserve($"{CurrentScope}/loop_body") };
+        using (Subgraph(graph))
+        {
+            var iteration = AddInput($"{CurrentScope}/iteration", DataType.Int64);
+            var condition = AddInput($"{CurrentScope}/condition", DataType.Bool);
+            var carried = AddInput($"{CurrentScope}/carried", initial.ElementType, [.. resultShape]);
+            var keepGoing = Identity(condition);
+            var next = body(iteration, carried);
+            AddOutput(keepGoing, keepGoing.Name);
+            AddOutput(next, next.Name);
+        }
+
+        return AddNode(new NodeSpec("Loop", [tripCount, null, initial], [new(initial.ElementType, resultShape)])
+        {
+            Attributes = [Attributes.Graph("body", graph)],
+        })[0];
     }
 
     private OnnxValue Binary(string op, OnnxValue a, OnnxValue b) => AddNode(op, [a, b], new(a.ElementType, Shapes.Broadcast(a.Shape, b.Shape)));

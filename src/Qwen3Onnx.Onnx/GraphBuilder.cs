@@ -17,6 +17,7 @@ public sealed partial class GraphBuilder
     public const long OnnxOpset = 21;
 
     private readonly GraphProto _graph;
+    private readonly Stack<GraphProto> _subgraphs = new();
     private readonly ExternalDataWriter _weights;
     private readonly List<string> _scopes = [];
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
@@ -31,6 +32,9 @@ public sealed partial class GraphBuilder
     }
 
     public GraphProto Graph => _graph;
+
+    /// <summary>The graph nodes are emitted into: the main graph, or the innermost open subgraph (a Loop body).</summary>
+    private GraphProto Current => _subgraphs.Count > 0 ? _subgraphs.Peek() : _graph;
 
     /// <summary>Total bytes of weight initializers streamed so far.</summary>
     public long WeightBytes => _weights.TensorBytes;
@@ -47,7 +51,7 @@ public sealed partial class GraphBuilder
     public OnnxValue AddInput(string name, DataType type, params Dim[] shape)
     {
         var value = new OnnxValue(Reserve(name), type, shape);
-        _graph.Input.Add(ValueInfo(value));
+        Current.Input.Add(ValueInfo(value));
         return value;
     }
 
@@ -60,11 +64,11 @@ public sealed partial class GraphBuilder
             var node = new NodeProto { Name = Reserve($"{CurrentScope}/{name}/Identity"), OpType = "Identity" };
             node.Input.Add(value.Name);
             node.Output.Add(name);
-            _graph.Node.Add(node);
+            Current.Node.Add(node);
             value = value with { Name = name };
         }
 
-        _graph.Output.Add(ValueInfo(value));
+        Current.Output.Add(ValueInfo(value));
         return value;
     }
 
@@ -80,12 +84,22 @@ public sealed partial class GraphBuilder
         {
             var output = new OnnxValue(Reserve($"{nodeName}/output_{i}"), spec.Outputs[i].ElementType, spec.Outputs[i].Shape);
             node.Output.Add(output.Name);
-            _graph.ValueInfo.Add(ValueInfo(output));
+            Current.ValueInfo.Add(ValueInfo(output));
             outputs.Add(output);
         }
 
-        _graph.Node.Add(node);
+        Current.Node.Add(node);
         return outputs;
+    }
+
+    /// <summary>
+    /// Until disposed, inputs, outputs and nodes go into <paramref name="body"/> (e.g. a Loop body); initializers and
+    /// constants stay in the main graph, where subgraphs see them as outer-scope values.
+    /// </summary>
+    public IDisposable Subgraph(GraphProto body)
+    {
+        _subgraphs.Push(body);
+        return new SubgraphExit(_subgraphs);
     }
 
     public OnnxValue AddNode(string opType, IReadOnlyList<OnnxValue?> inputs, TensorType output, params AttributeProto[] attributes) =>
@@ -116,6 +130,10 @@ public sealed partial class GraphBuilder
         };
         return SmallConstant(type, bytes, [], value.ToString("R", CultureInfo.InvariantCulture));
     }
+
+    /// <summary>A deduplicated constant with no elements, e.g. [0, hidden] to start a concatenation.</summary>
+    public OnnxValue Empty(DataType type, params long[] dims) =>
+        dims.Contains(0) ? SmallConstant(type, [], dims, "empty") : throw new ArgumentException("an empty tensor needs a zero dimension", nameof(dims));
 
     /// <summary>Wraps the graph in a model with this project's opset imports.</summary>
     public ModelProto ToModel(string producerVersion)
@@ -187,6 +205,20 @@ public sealed partial class GraphBuilder
             Name = value.Name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)value.ElementType, Shape = shape } },
         };
+    }
+
+    private sealed class SubgraphExit(Stack<GraphProto> subgraphs) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                subgraphs.Pop();
+                _disposed = true;
+            }
+        }
     }
 
     private sealed class ScopeExit(List<string> scopes) : IDisposable

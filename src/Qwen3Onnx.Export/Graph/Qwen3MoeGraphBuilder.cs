@@ -6,30 +6,33 @@ namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
 /// Qwen3-MoE: sparse layers replace the MLP by a routed mixture of SwiGLU experts. Only the k chosen experts are
-/// computed: their stacked weights are gathered per token.
+/// computed: their stacked weights are gathered per token, a bounded chunk of tokens per Loop iteration so that a long
+/// prefill never materialises every token's expert weights at once.
 /// <code>
-///   x[N,H] ─Cast(f32)─ MatMul(router) ─ Softmax ─ TopK(k) ─┬─ weights ─ (÷ sum) ─Cast(T)──────────────────────┐
-///                                                           └─ ids ─ Gather(gate/up/down stacks) [N,k,·,·]      │
-///   x[N,1,1,H] ─┬─ MatMul(gate[N,k]) ─ silu ─┐                                                                   │
-///               └─ MatMul(up[N,k]) ───────── Mul ─ MatMul(down[N,k]) ─ [N,k,H] ─ Mul(weights) ─ ReduceSum(k) ─ [N,H]
+///   x[N,H] ─Cast(f32)─ MatMul(router) ─ Softmax ─ TopK(k) ─┬─ weights ─ (÷ sum) ─Cast(T)─┐
+///                                                           └─ ids ─────────────────────┤
+///   Loop over chunks of C tokens:                                                        ▼
+///     rows[c,1,1,H] ─┬─ MatMul(Gather(gate, ids)) ─ silu ─┐
+///                    └─ MatMul(Gather(up, ids)) ───────── Mul ─ MatMul(Gather(down, ids)) ─ [c,k,H] ─ Mul(weights) ─ ReduceSum(k)
+///     carried = Concat(carried, chunk result)   → [N, H]
 /// </code>
 /// </summary>
 internal sealed class Qwen3MoeGraphBuilder(BuildContext context) : Qwen3GraphBuilder(context)
 {
+    /// <summary>Bytes of gathered expert weights one chunk may hold; at most 16 tokens per chunk.</summary>
+    private const long ChunkWeightBudget = 256L << 20;
+    private const int MaxChunkTokens = 16;
+
     protected override OnnxValue FeedForward(int layer, OnnxValue x) => Config.IsMoeLayer(layer) ? Moe(layer, x) : Mlp(layer, x);
 
     private OnnxValue Moe(int layer, OnnxValue x)
     {
         using var scope = G.Scope("moe");
-        Dim tokens = "tokens";
-        int hidden = Config.HiddenSize, k = Config.NumExpertsPerTok;
-        var flat = G.Reshape(x, [-1, hidden], tokens, hidden);                                      // [N, H]
+        int hidden = Config.HiddenSize;
+        var flat = G.Reshape(x, [-1, hidden], "tokens", hidden);                                    // [N, H]
         var (routingWeights, expertIds) = Route(layer, flat);                                        // [N, k]
-        var tokenRows = G.Reshape(flat, [-1, 1, 1, hidden], tokens, 1, 1, hidden);                  // [N, 1, 1, H]
-        var expertOutputs = Experts(layer, tokenRows, expertIds);                                   // [N, k, 1, H]
-        var perExpert = G.Reshape(expertOutputs, [-1, k, hidden], tokens, k, hidden);               // [N, k, H]
-        var weighted = G.Mul(perExpert, G.Unsqueeze(routingWeights, -1));
-        var mixed = G.ReduceSum(weighted, [1], keepDims: false);                                     // [N, H]
+        var stacks = Stacks(layer);
+        var mixed = OverTokenChunks(flat, routingWeights, expertIds, stacks);                        // [N, H]
         return G.Reshape(mixed, G.Shape(x, 0, 3), x[0], x[1], hidden);                              // [B, S, H]
     }
 
@@ -47,26 +50,64 @@ internal sealed class Qwen3MoeGraphBuilder(BuildContext context) : Qwen3GraphBui
         return (G.Cast(top, ActivationType), ids);
     }
 
-    /// <summary>The chosen experts' SwiGLU on each token: rows [N, 1, 1, H] → [N, k, 1, H].</summary>
-    private OnnxValue Experts(int layer, OnnxValue tokenRows, OnnxValue expertIds)
+    private OnnxValue OverTokenChunks(OnnxValue flat, OnnxValue routingWeights, OnnxValue expertIds, ExpertStacks stacks)
     {
-        using var scope = G.Scope("experts");
-        var gate = ExpertProjection("gate_proj", tokenRows, expertIds, layer, ExpertGateProj);
-        var up = ExpertProjection("up_proj", tokenRows, expertIds, layer, ExpertUpProj);
-        OnnxValue hidden;
-        using (G.Scope("act"))
+        using var scope = G.Scope("chunks");
+        long chunk = ChunkTokens();
+        var tokens = G.ToScalar(G.Shape(flat, 0, 1));
+        var trips = G.Div(G.Add(tokens, G.Constant([chunk - 1], scalar: true)), G.Constant([chunk], scalar: true));
+        var none = G.Empty(ActivationType, 0, Config.HiddenSize);
+        return G.Loop(trips, none, flat.Shape, (iteration, done) =>
         {
-            hidden = G.Mul(G.Mul(gate, G.Sigmoid(gate)), up);
-        }
-
-        return ExpertProjection("down_proj", hidden, expertIds, layer, ExpertDownProj);
+            var start = G.Unsqueeze(G.Mul(iteration, G.Constant([chunk], scalar: true)), 0);
+            var end = G.Add(start, G.Constant([chunk]));
+            var rows = G.SliceRows(flat, start, end, "chunk");
+            var mixed = MixExperts(rows, G.SliceRows(routingWeights, start, end, "chunk"), G.SliceRows(expertIds, start, end, "chunk"), stacks);
+            return G.Concat(0, "tokens", done, mixed);
+        });
     }
 
-    private OnnxValue ExpertProjection(string name, OnnxValue x, OnnxValue expertIds, int layer, Func<int, int, string> hfName)
+    /// <summary>The chosen experts' SwiGLU on each row, weighted and summed: rows [c, H] → [c, H].</summary>
+    private OnnxValue MixExperts(OnnxValue rows, OnnxValue routingWeights, OnnxValue expertIds, ExpertStacks stacks)
+    {
+        using var scope = G.Scope("experts");
+        int hidden = Config.HiddenSize, k = Config.NumExpertsPerTok;
+        var tokenRows = G.Reshape(rows, [-1, 1, 1, hidden], rows[0], 1, 1, hidden);                // [c, 1, 1, H]
+        var gate = ExpertProjection("gate_proj", tokenRows, stacks.Gate, expertIds);                 // [c, k, 1, I]
+        var up = ExpertProjection("up_proj", tokenRows, stacks.Up, expertIds);
+        OnnxValue hiddenStates;
+        using (G.Scope("act"))
+        {
+            hiddenStates = G.Mul(G.Mul(gate, G.Sigmoid(gate)), up);
+        }
+
+        var down = ExpertProjection("down_proj", hiddenStates, stacks.Down, expertIds);             // [c, k, 1, H]
+        var perExpert = G.Reshape(down, [-1, k, hidden], rows[0], k, hidden);                       // [c, k, H]
+        var weighted = G.Mul(perExpert, G.Unsqueeze(routingWeights, -1));
+        return G.ReduceSum(weighted, [1], keepDims: false);                                          // [c, H]
+    }
+
+    private OnnxValue ExpertProjection(string name, OnnxValue x, OnnxValue stacked, OnnxValue expertIds)
     {
         using var scope = G.Scope(name);
-        var names = Enumerable.Range(0, Config.NumExperts).Select(e => hfName(layer, e)).ToList();
-        var stacked = Weights.StackedLinear(Layer(layer, $"mlp.experts.{name}.weight.stacked"), names);   // [E, in, out]
-        return G.MatMul(x, G.Gather(stacked, expertIds));                                                    // [N, k, 1, out]
+        return G.MatMul(x, G.Gather(stacked, expertIds));                                            // [c, 1|k, 1, in] · [c, k, in, out]
+    }
+
+    private ExpertStacks Stacks(int layer)
+    {
+        OnnxValue Stack(string name, Func<int, int, string> hfName) =>
+            Weights.StackedLinear(
+                Layer(layer, $"mlp.experts.{name}.weight.stacked"),
+                Enumerable.Range(0, Config.NumExperts).Select(e => hfName(layer, e)).ToList());
+
+        return new ExpertStacks(Stack("gate_proj", ExpertGateProj), Stack("up_proj", ExpertUpProj), Stack("down_proj", ExpertDownProj));
+    }
+
+    /// <summary>Tokens per Loop iteration: as many as fit the gathered-weight budget, 1 to 16.</summary>
+    private long ChunkTokens()
+    {
+        long perToken = (long)Config.NumExpertsPerTok * 3 * Config.HiddenSize * Config.MoeIntermediateSize
+            * (ActivationType == DataType.Float16 ? 2 : 4);
+        return Math.Clamp(ChunkWeightBudget / perToken, 1, MaxChunkTokens);
     }
 }
