@@ -11,7 +11,11 @@ internal sealed record ExpectedFixture(IReadOnlyList<ExpectedFixture.Case> Cases
         using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedFixtures.Model(model), "expected.json")));
         var root = document.RootElement;
         var cases = root.GetProperty("cases").EnumerateArray()
-            .Select(c => new Case(Longs(c.GetProperty("prompt_ids")), Matrix(c.GetProperty("logits")), Ints(c.GetProperty("greedy_new_ids"))))
+            .Select(c => new Case(
+                Longs(c.GetProperty("prompt_ids")),
+                Matrix(c.GetProperty("logits")),
+                Ints(c.GetProperty("greedy_new_ids")),
+                Matrix(c.GetProperty("greedy_step_logits"))))
             .ToList();
         var batched = root.GetProperty("batched_left_padded");
         return new ExpectedFixture(cases, new Batch(
@@ -27,8 +31,8 @@ internal sealed record ExpectedFixture(IReadOnlyList<ExpectedFixture.Case> Cases
     private static float[][] Matrix(JsonElement rows) =>
         rows.EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetSingle()).ToArray()).ToArray();
 
-    /// <summary>A single prompt: its logits [seq][vocab] and the 16-token greedy continuation.</summary>
-    public sealed record Case(long[] PromptIds, float[][] Logits, int[] GreedyNewIds);
+    /// <summary>A single prompt: its logits [seq][vocab], the 16-token greedy continuation and the logits [step][vocab] behind each new token.</summary>
+    public sealed record Case(long[] PromptIds, float[][] Logits, int[] GreedyNewIds, float[][] GreedyStepLogits);
 
     /// <summary>Left-padded prompts decoded together, 12 greedy tokens each.</summary>
     public sealed record Batch(long[][] InputIds, long[][] AttentionMask, int[][] GreedyNewIds);

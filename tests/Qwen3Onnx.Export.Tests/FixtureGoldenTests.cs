@@ -40,6 +40,20 @@ public sealed class FixtureGoldenTests
     [DataRow("tiny-qwen3")]
     [DataRow("tiny-qwen3-untied-sharded")]
     [DataRow("tiny-qwen3-moe")]
+    public void DecodeStepLogitsThroughTheKvCacheMatchTransformersWithinOneTenThousandth(string model)
+    {
+        var testCase = ExpectedFixture.Load(model).Cases[1];
+        using var runner = new OrtGraphRunner(ExportedFixtures.Folder(model));
+
+        var (_, stepLogits) = runner.GreedyWithLogits([testCase.PromptIds], [testCase.PromptIds.Select(_ => 1L).ToArray()], testCase.GreedyNewIds.Length);
+
+        Assert.AreEqual(0, MaxAbsDifference(testCase.GreedyStepLogits, stepLogits[0]), 1e-4);
+    }
+
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
     public void LeftPaddedBatchDecodesLikeTransformers(string model)
     {
         var batch = ExpectedFixture.Load(model).Batched;

@@ -32,19 +32,25 @@ internal sealed class OrtGraphRunner : IDisposable
     }
 
     /// <summary>Prefill with an empty past, then one token per step feeding present → past; returns the new ids per row.</summary>
-    public int[][] Greedy(long[][] inputIds, long[][] attentionMask, int steps)
+    public int[][] Greedy(long[][] inputIds, long[][] attentionMask, int steps) => GreedyWithLogits(inputIds, attentionMask, steps).Ids;
+
+    /// <summary>As <see cref="Greedy"/>, also returning the logits [row][step][vocab] each new token was chosen from.</summary>
+    public (int[][] Ids, float[][][] StepLogits) GreedyWithLogits(long[][] inputIds, long[][] attentionMask, int steps)
     {
         int batch = inputIds.Length;
         var mask = attentionMask.Select(r => r.ToList()).ToArray();
         var generated = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
+        var stepLogits = Enumerable.Range(0, batch).Select(_ => new List<float[]>()).ToArray();
         var step = Run(inputIds, attentionMask, Positions(attentionMask, inputIds[0].Length), EmptyPast(batch));
         try
         {
             for (int i = 0; i < steps; i++)
             {
-                var next = LastArgmax(step.Outputs[0], batch, step.SequenceLength);
+                var last = LastPositionLogits(step.Outputs[0], batch, step.SequenceLength);
+                var next = last.Select(Argmax).ToArray();
                 for (int b = 0; b < batch; b++)
                 {
+                    stepLogits[b].Add(last[b]);
                     generated[b].Add((int)next[b]);
                     mask[b].Add(1);
                 }
@@ -65,7 +71,7 @@ internal sealed class OrtGraphRunner : IDisposable
             step.Dispose();
         }
 
-        return generated.Select(g => g.ToArray()).ToArray();
+        return (generated.Select(g => g.ToArray()).ToArray(), stepLogits.Select(s => s.ToArray()).ToArray());
     }
 
     public void Dispose() => _session.Dispose();
@@ -79,24 +85,28 @@ internal sealed class OrtGraphRunner : IDisposable
             return all[^count..];
         }).ToArray();
 
-    private static long[] LastArgmax(OrtValue logits, int batch, int sequence)
+    private static float[][] LastPositionLogits(OrtValue logits, int batch, int sequence)
     {
         var data = logits.GetTensorDataAsSpan<float>();
         int vocab = data.Length / (batch * sequence);
-        var result = new long[batch];
+        var rows = new float[batch][];
         for (int b = 0; b < batch; b++)
         {
-            var row = data.Slice(((b * sequence) + sequence - 1) * vocab, vocab);
-            int best = 0;
-            for (int v = 1; v < vocab; v++)
-            {
-                best = row[v] > row[best] ? v : best;
-            }
-
-            result[b] = best;
+            rows[b] = data.Slice(((b * sequence) + sequence - 1) * vocab, vocab).ToArray();
         }
 
-        return result;
+        return rows;
+    }
+
+    private static long Argmax(float[] row)
+    {
+        int best = 0;
+        for (int v = 1; v < row.Length; v++)
+        {
+            best = row[v] > row[best] ? v : best;
+        }
+
+        return best;
     }
 
     private List<OrtValue> EmptyPast(int batch)
