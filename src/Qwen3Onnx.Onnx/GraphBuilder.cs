@@ -108,8 +108,9 @@ public sealed partial class GraphBuilder
     /// <summary>Adds a weight whose bytes <paramref name="writeBytes"/> streams straight to the external-data file.</summary>
     public OnnxValue AddInitializer(string name, DataType type, IReadOnlyList<long> dims, Action<Stream> writeBytes)
     {
-        _graph.Initializer.Add(_weights.Write(Reserve(name), type, dims, writeBytes));
-        return new OnnxValue(name, type, dims.Select(d => (Dim)d).ToArray());
+        var tensor = _weights.Write(Reserve(name), type, dims, writeBytes);
+        _graph.Initializer.Add(tensor);
+        return new OnnxValue(tensor.Name, type, dims.Select(d => (Dim)d).ToArray());
     }
 
     /// <summary>A deduplicated int64 constant; 1-D unless <paramref name="scalar"/>.</summary>

@@ -67,13 +67,14 @@ internal class Qwen3GraphBuilder
         using var scope = G.Scope("mlp");
         var gate = Project("gate_proj", x, GateProj(layer));
         var up = Project("up_proj", x, UpProj(layer));
-        OnnxValue hidden;
-        using (G.Scope("act"))
-        {
-            hidden = G.Mul(G.Mul(gate, G.Sigmoid(gate)), up);
-        }
+        return Project("down_proj", GatedSilu(gate, up), DownProj(layer));
+    }
 
-        return Project("down_proj", hidden, DownProj(layer));
+    /// <summary>silu(gate) · up, with silu(a) = a · sigmoid(a).</summary>
+    protected OnnxValue GatedSilu(OnnxValue gate, OnnxValue up)
+    {
+        using var scope = G.Scope("act");
+        return G.Mul(G.Mul(gate, G.Sigmoid(gate)), up);
     }
 
     protected OnnxValue Project(string scopeName, OnnxValue x, string hfWeightName)

@@ -75,13 +75,7 @@ internal sealed class Qwen3MoeGraphBuilder(BuildContext context) : Qwen3GraphBui
         var tokenRows = G.Reshape(rows, [-1, 1, 1, hidden], rows[0], 1, 1, hidden);                // [c, 1, 1, H]
         var gate = ExpertProjection("gate_proj", tokenRows, stacks.Gate, expertIds);                 // [c, k, 1, I]
         var up = ExpertProjection("up_proj", tokenRows, stacks.Up, expertIds);
-        OnnxValue hiddenStates;
-        using (G.Scope("act"))
-        {
-            hiddenStates = G.Mul(G.Mul(gate, G.Sigmoid(gate)), up);
-        }
-
-        var down = ExpertProjection("down_proj", hiddenStates, stacks.Down, expertIds);             // [c, k, 1, H]
+        var down = ExpertProjection("down_proj", GatedSilu(gate, up), stacks.Down, expertIds);      // [c, k, 1, H]
         var perExpert = G.Reshape(down, [-1, k, hidden], rows[0], k, hidden);                       // [c, k, H]
         var weighted = G.Mul(perExpert, G.Unsqueeze(routingWeights, -1));
         return G.ReduceSum(weighted, [1], keepDims: false);                                          // [c, H]
