@@ -7,7 +7,7 @@ internal static class CliCommands
 {
     public static IEnumerable<Command> All()
     {
+        yield return ExportCommand.Create();
         yield return TokenizeCommand.Create();
-        yield break;
     }
 }

@@ -1,0 +1,66 @@
+using Qwen3Onnx.Models;
+
+namespace Qwen3Onnx.Export;
+
+/// <summary>
+/// What to export and where. The model comes from <see cref="SourceFolder"/> (config.json + safetensors) or from a
+/// <see cref="Preset"/> name; <see cref="SyntheticSeed"/> replaces the weights by seeded synthetic ones (required for a preset).
+/// </summary>
+public sealed record ExportOptions
+{
+    /// <summary>Weights up to this many bytes go inline in model.onnx; larger graphs keep model.onnx.data.</summary>
+    public const long DefaultInlineWeightLimit = 1_900_000_000;
+
+    /// <summary>An HF checkpoint folder with config.json (and safetensors unless synthetic).</summary>
+    public string? SourceFolder { get; init; }
+
+    /// <summary>A <see cref="Models.Config.Qwen3Presets"/> name such as "0.6B" or "30B-A3B".</summary>
+    public string? Preset { get; init; }
+
+    /// <summary>When set, weights are <see cref="Models.Weights.SyntheticWeights"/> with this seed.</summary>
+    public ulong? SyntheticSeed { get; init; }
+
+    /// <summary>The export folder; created (or replaced) only once the export has succeeded.</summary>
+    public required string OutputFolder { get; init; }
+
+    public ExportDType DType { get; init; } = ExportDType.Fp32;
+
+    /// <summary>Longest past + new sequence the rotary tables cover; defaults to max_position_embeddings.</summary>
+    public int? MaxSequenceLength { get; init; }
+
+    public long InlineWeightLimit { get; init; } = DefaultInlineWeightLimit;
+
+    /// <summary>"fp32" or "fp16" (case-insensitive) → <see cref="ExportDType"/>.</summary>
+    public static ExportDType ParseDType(string text) => text.ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => ExportDType.Fp32,
+        "fp16" or "float16" => ExportDType.Fp16,
+        _ => throw new Qwen3OnnxException($"unsupported dtype '{text}' (supported: fp32, fp16)"),
+    };
+
+    /// <summary>Throws <see cref="Qwen3OnnxException"/> naming the first inconsistent option.</summary>
+    public ExportOptions Validate()
+    {
+        if ((SourceFolder is null) == (Preset is null))
+        {
+            throw new Qwen3OnnxException("export: give exactly one of a source folder or a preset name");
+        }
+
+        if (Preset is not null && SyntheticSeed is null)
+        {
+            throw new Qwen3OnnxException($"export: preset '{Preset}' has no weights yet; use synthetic weights");
+        }
+
+        if (string.IsNullOrWhiteSpace(OutputFolder))
+        {
+            throw new Qwen3OnnxException("export: output folder is empty");
+        }
+
+        if (MaxSequenceLength is <= 0)
+        {
+            throw new Qwen3OnnxException($"export: max sequence length must be positive (got {MaxSequenceLength})");
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,20 @@
+using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Onnx;
+
+namespace Qwen3Onnx.Export.Graph;
+
+/// <summary>
+/// A graph flavour: the emitters for projections, norms and attention, chosen once per export.
+/// "portable" uses standard ONNX ops only; a "fused" flavour can swap in ONNX Runtime contrib ops.
+/// </summary>
+internal abstract class GraphFlavor
+{
+    public abstract string Name { get; }
+
+    public abstract IProjectionEmitter Projection(GraphBuilder g, WeightMap weights);
+
+    public abstract INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon);
+
+    public abstract IAttentionEmitter Attention(GraphBuilder g, Qwen3Config config, ModelInputs inputs, WeightMap weights, int maxSequenceLength);
+}

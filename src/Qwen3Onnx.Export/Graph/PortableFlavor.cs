@@ -1,0 +1,23 @@
+using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Onnx;
+
+namespace Qwen3Onnx.Export.Graph;
+
+/// <summary>Standard ONNX ops only (opset 21): runs on any execution provider.</summary>
+internal sealed class PortableFlavor : GraphFlavor
+{
+    public static PortableFlavor Instance { get; } = new();
+
+    public override string Name => "portable";
+
+    public override IProjectionEmitter Projection(GraphBuilder g, WeightMap weights) => new MatMulProjection(g, weights);
+
+    public override INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon) => new PortableRmsNorm(g, weights, epsilon);
+
+    public override IAttentionEmitter Attention(GraphBuilder g, Qwen3Config config, ModelInputs inputs, WeightMap weights, int maxSequenceLength)
+    {
+        var rotary = new Rotary(g, config, inputs, weights.RotaryTables(config, maxSequenceLength), weights.WeightType);
+        return new PortableAttention(g, config, inputs, rotary);
+    }
+}

@@ -1,0 +1,172 @@
+using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Onnx;
+using static Qwen3Onnx.Models.Weights.Qwen3WeightNames;
+using DataType = Qwen3Onnx.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace Qwen3Onnx.Export.Graph;
+
+/// <summary>
+/// The Qwen3 decoder as an ONNX graph, one method per block, reading like the math:
+/// <code>
+///   x = Embedding(input_ids)
+///   for each layer:  h = x + Attention(RmsNorm(x));  x = h + FeedForward(RmsNorm(h))
+///   logits = LmHead(FinalNorm(x))
+/// </code>
+/// The MoE model overrides only <see cref="FeedForward"/>.
+/// </summary>
+internal class Qwen3GraphBuilder
+{
+    private readonly IAttentionEmitter _attention;
+    private readonly List<(OnnxValue Key, OnnxValue Value)> _presents = [];
+
+    protected Qwen3GraphBuilder(BuildContext context)
+    {
+        Config = context.Config;
+        G = context.Graph;
+        Weights = context.Weights;
+        Inputs = DeclareInputs();
+        Projection = context.Flavor.Projection(G, Weights);
+        Norm = context.Flavor.Norm(G, Weights, Config.RmsNormEps);
+        _attention = context.Flavor.Attention(G, Config, Inputs, Weights, context.MaxSequenceLength);
+    }
+
+    protected Qwen3Config Config { get; }
+
+    protected GraphBuilder G { get; }
+
+    protected WeightMap Weights { get; }
+
+    protected ModelInputs Inputs { get; }
+
+    protected IProjectionEmitter Projection { get; }
+
+    protected INormEmitter Norm { get; }
+
+    protected DataType ActivationType => Weights.WeightType;
+
+    /// <summary>Builds the whole graph for <paramref name="context"/>'s config, dense or MoE.</summary>
+    public static void Build(BuildContext context, Action<int>? layerDone = null)
+    {
+        var builder = context.Config.IsMoe ? new Qwen3MoeGraphBuilder(context) : new Qwen3GraphBuilder(context);
+        builder.Emit(layerDone);
+    }
+
+    protected virtual OnnxValue FeedForward(int layer, OnnxValue x) => Mlp(layer, x);
+
+    /// <summary>
+    /// SwiGLU: down(silu(gate(x)) · up(x)), silu(a) = a · sigmoid(a).
+    /// <code>
+    ///   x ─┬─ gate_proj ─┬─ Sigmoid ─ Mul ─┐
+    ///      │             └────────────┘    Mul ─ down_proj
+    ///      └─ up_proj ─────────────────────┘
+    /// </code>
+    /// </summary>
+    protected OnnxValue Mlp(int layer, OnnxValue x)
+    {
+        using var scope = G.Scope("mlp");
+        var gate = Project("gate_proj", x, GateProj(layer));
+        var up = Project("up_proj", x, UpProj(layer));
+        return Project("down_proj", GatedSilu(gate, up), DownProj(layer));
+    }
+
+    /// <summary>silu(gate) · up, with silu(a) = a · sigmoid(a).</summary>
+    protected OnnxValue GatedSilu(OnnxValue gate, OnnxValue up)
+    {
+        using var scope = G.Scope("act");
+        return G.Mul(G.Mul(gate, G.Sigmoid(gate)), up);
+    }
+
+    protected OnnxValue Project(string scopeName, OnnxValue x, string hfWeightName)
+    {
+        using var scope = G.Scope(scopeName);
+        return Projection.Project(x, hfWeightName);
+    }
+
+    protected OnnxValue RmsNorm(string scopeName, OnnxValue x, string hfWeightName)
+    {
+        using var scope = G.Scope(scopeName);
+        return Norm.RmsNorm(x, hfWeightName);
+    }
+
+    private void Emit(Action<int>? layerDone)
+    {
+        var x = Embedding();
+        for (int layer = 0; layer < Config.NumHiddenLayers; layer++)
+        {
+            x = DecoderLayer(layer, x);
+            layerDone?.Invoke(layer);
+        }
+
+        G.AddOutput(LmHead(RmsNorm("norm", x, FinalNorm)), GraphIoNames.Logits);
+        for (int layer = 0; layer < _presents.Count; layer++)
+        {
+            G.AddOutput(_presents[layer].Key, GraphIoNames.PresentKey(layer));
+            G.AddOutput(_presents[layer].Value, GraphIoNames.PresentValue(layer));
+        }
+    }
+
+    private OnnxValue DecoderLayer(int layer, OnnxValue x)
+    {
+        using var scope = G.Scope($"layers.{layer}");
+        var h = Residual("attn_residual", x, Attention(layer, RmsNorm("input_layernorm", x, InputNorm(layer))));
+        return Residual("mlp_residual", h, FeedForward(layer, RmsNorm("post_attention_layernorm", h, PostAttentionNorm(layer))));
+    }
+
+    private OnnxValue Residual(string scopeName, OnnxValue x, OnnxValue delta)
+    {
+        using var scope = G.Scope(scopeName);
+        return G.Add(x, delta);
+    }
+
+    private OnnxValue Embedding()
+    {
+        using var scope = G.Scope("embed_tokens");
+        return G.Gather(Weights.Embedding(), Inputs.InputIds);       // [B, S, H]
+    }
+
+    /// <summary>
+    /// <code>
+    ///   x ─┬─ q_proj ─ Reshape[B,S,H,D] ─ q_norm ─┐
+    ///      ├─ k_proj ─ Reshape[B,S,KV,D] ─ k_norm ─ attention(RoPE, cache, GQA) ─ o_proj
+    ///      └─ v_proj ─ Reshape[B,S,KV,D] ─────────┘
+    /// </code>
+    /// </summary>
+    private OnnxValue Attention(int layer, OnnxValue x)
+    {
+        using var scope = G.Scope("attn");
+        var q = Heads(Project("q_proj", x, QProj(layer)), Config.NumAttentionHeads);
+        var k = Heads(Project("k_proj", x, KProj(layer)), Config.NumKeyValueHeads);
+        var v = Heads(Project("v_proj", x, VProj(layer)), Config.NumKeyValueHeads);
+        q = RmsNorm("q_norm", q, QNorm(layer));
+        k = RmsNorm("k_norm", k, KNorm(layer));
+        var result = _attention.Attend(q, k, v, Inputs.Past[layer]);
+        _presents.Add((result.PresentKey, result.PresentValue));
+        return Project("o_proj", result.Context, OProj(layer));
+    }
+
+    /// <summary>[B, S, heads·D] → [B, S, heads, D].</summary>
+    private OnnxValue Heads(OnnxValue x, int heads) =>
+        G.Reshape(x, [0, 0, heads, Config.HeadDim], x[0], x[1], heads, Config.HeadDim);
+
+    private OnnxValue LmHead(OnnxValue x)
+    {
+        var logits = Project("lm_head", x, OutputProjection(Config));  // tied: the embedding, transposed
+        using var scope = G.Scope("lm_head");
+        return G.Cast(logits, DataType.Float);
+    }
+
+    private ModelInputs DeclareInputs()
+    {
+        Dim batch = GraphIoNames.Batch, seq = GraphIoNames.SequenceLength, past = GraphIoNames.PastSequenceLength;
+        var inputIds = G.AddInput(GraphIoNames.InputIds, DataType.Int64, batch, seq);
+        var mask = G.AddInput(GraphIoNames.AttentionMask, DataType.Int64, batch, GraphIoNames.TotalSequenceLength);
+        var positions = G.AddInput(GraphIoNames.PositionIds, DataType.Int64, batch, seq);
+        var pastValues = Enumerable.Range(0, Config.NumHiddenLayers)
+            .Select(i => (
+                G.AddInput(GraphIoNames.PastKey(i), ActivationType, batch, Config.NumKeyValueHeads, past, Config.HeadDim),
+                G.AddInput(GraphIoNames.PastValue(i), ActivationType, batch, Config.NumKeyValueHeads, past, Config.HeadDim)))
+            .ToList();
+        return new ModelInputs(inputIds, mask, positions, pastValues);
+    }
+}

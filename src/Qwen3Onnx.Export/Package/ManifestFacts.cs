@@ -1,0 +1,14 @@
+using Qwen3Onnx.Models.Config;
+
+namespace Qwen3Onnx.Export.Package;
+
+/// <summary>What the manifest records about one export.</summary>
+internal sealed record ManifestFacts(
+    Qwen3Config Config,
+    string? SourceFolder,
+    string SourceDescription,
+    ExportDType DType,
+    string Flavor,
+    string? ExternalDataFile,
+    int MaxSequenceLength,
+    IReadOnlyList<string> TokenizerFiles);

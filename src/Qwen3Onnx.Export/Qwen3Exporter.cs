@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Qwen3Onnx.Export.Graph;
+using Qwen3Onnx.Export.Package;
+using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Models.Package;
+using Qwen3Onnx.Models.Weights;
+using Qwen3Onnx.Onnx;
+using DataType = Qwen3Onnx.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace Qwen3Onnx.Export;
+
+/// <summary>
+/// Exports a Qwen3 checkpoint (or a preset with synthetic weights) to an export folder: model.onnx (+ model.onnx.data
+/// for large graphs), qwen3-onnx.json and the tokenizer files. Weights stream from the source to disk in tiles.
+/// </summary>
+public static class Qwen3Exporter
+{
+    public const string ModelFileName = "model.onnx";
+    public const string DataFileName = "model.onnx.data";
+
+    public static ExportSummary Export(ExportOptions options, IProgress<ExportProgress>? progress = null)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        using var source = ExportSource.Open(options);
+        var config = source.Config;
+        Qwen3WeightNames.Validate(config, source.Weights);
+        int maxSequenceLength = options.MaxSequenceLength ?? config.MaxPositionEmbeddings;
+        using var staging = StagingFolder.Create(options.OutputFolder);
+        var flavor = PortableFlavor.Instance;
+        bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress);
+        var tokenizerFiles = PackageFiles.CopyTokenizerFiles(source.Folder, staging);
+        var manifest = PackageFiles.Manifest(new ManifestFacts(
+            config, source.Folder, source.Description, options.DType, flavor.Name, external ? DataFileName : null, maxSequenceLength, tokenizerFiles));
+        File.WriteAllText(staging.PathOf(ExportManifest.FileName), manifest.ToJson());
+        long bytes = Directory.EnumerateFiles(staging.Path).Sum(f => new FileInfo(f).Length);
+        progress?.Report(new ExportProgress("moving into place", 1, 1, bytes));
+        staging.Commit();
+        return new ExportSummary(
+            Path.GetFullPath(options.OutputFolder),
+            config.NumHiddenLayers,
+            Qwen3WeightNames.Expected(config).Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b)),
+            bytes,
+            clock.Elapsed.TotalSeconds,
+            Process.GetCurrentProcess().PeakWorkingSet64,
+            external);
+    }
+
+    /// <summary>Builds the graph while streaming weights to model.onnx.data, then inlines them when small enough.</summary>
+    private static bool WriteModel(ModelJob job, IProgress<ExportProgress>? progress)
+    {
+        var config = job.Source.Config;
+        string dataPath = job.Staging.PathOf(DataFileName);
+        bool external;
+        using (var data = new ExternalDataWriter(dataPath))
+        {
+            var graph = new GraphBuilder("model", data);
+            var dtype = job.Options.DType == ExportDType.Fp16 ? DataType.Float16 : DataType.Float;
+            var weights = new WeightMap(graph, job.Source.Weights, dtype);
+            var context = new BuildContext(config, graph, weights, job.Flavor, job.MaxSequenceLength);
+            progress?.Report(new ExportProgress("layers", 0, config.NumHiddenLayers, 0));
+            Qwen3GraphBuilder.Build(context, layer =>
+                progress?.Report(new ExportProgress("layers", layer + 1, config.NumHiddenLayers, data.TensorBytes)));
+            var model = graph.ToModel(typeof(Qwen3Exporter).Assembly.GetName().Version?.ToString() ?? "0");
+            external = data.TensorBytes > job.Options.InlineWeightLimit;
+            progress?.Report(new ExportProgress("writing model", 0, 1, data.TensorBytes));
+            string modelPath = job.Staging.PathOf(ModelFileName);
+            if (external)
+            {
+                data.Flush();
+                OnnxModelWriter.WriteExternal(model, modelPath);
+            }
+            else
+            {
+                OnnxModelWriter.WriteInline(model, data, modelPath);
+            }
+        }
+
+        if (!external)
+        {
+            File.Delete(dataPath);
+        }
+
+        return external;
+    }
+
+    private sealed record ModelJob(ExportSource Source, ExportOptions Options, StagingFolder Staging, GraphFlavor Flavor, int MaxSequenceLength);
+}

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Qwen3Onnx.Models.Weights;
+using DataType = Qwen3Onnx.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace Qwen3Onnx.Export.Weights;
+
+/// <summary>
+/// Streams checkpoint tensors into a byte stream in the graph's dtype, in slices, so that peak memory is one
+/// tile rather than one tensor. Matrices can be written transposed (HF [out, in] → MatMul's [in, out]) a band of
+/// output rows at a time.
+/// </summary>
+internal sealed class TensorStreamer(IWeightSource source, DataType target)
+{
+    /// <summary>Floats held per tile; 4M floats is 16 MB, large enough that slice reads stay cheap.</summary>
+    private const int TileElements = 4 << 20;
+
+    public DataType Target => target;
+
+    /// <summary>Writes the tensor as stored, row-major.</summary>
+    public void WriteAsIs(string name, Stream destination)
+    {
+        long count = source.GetInfo(name).ElementCount;
+        float[] tile = ArrayPool<float>.Shared.Rent((int)Math.Min(TileElements, count));
+        try
+        {
+            for (long offset = 0; offset < count; offset += tile.Length)
+            {
+                var slice = tile.AsSpan(0, (int)Math.Min(tile.Length, count - offset));
+                source.ReadFloat32(name, offset, slice);
+                Write(slice, destination);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tile);
+        }
+    }
+
+    /// <summary>
+    /// Writes the 2-D tensor [rows, cols] transposed to [cols, rows]: for each band of source columns, reads that
+    /// band of every row and emits the band's output rows.
+    /// </summary>
+    public void WriteTransposed(string name, Stream destination)
+    {
+        var shape = source.GetInfo(name).Shape;
+        long rows = shape[0];
+        long cols = shape[1];
+        int band = (int)Math.Clamp(TileElements / rows, 1, cols);
+        float[] tile = ArrayPool<float>.Shared.Rent(checked((int)(band * rows)));
+        float[] row = ArrayPool<float>.Shared.Rent(band);
+        try
+        {
+            for (long c0 = 0; c0 < cols; c0 += band)
+            {
+                int width = (int)Math.Min(band, cols - c0);
+                for (long r = 0; r < rows; r++)
+                {
+                    source.ReadFloat32(name, (r * cols) + c0, row.AsSpan(0, width));
+                    for (int j = 0; j < width; j++)
+                    {
+                        tile[(j * rows) + r] = row[j];
+                    }
+                }
+
+                Write(tile.AsSpan(0, (int)(width * rows)), destination);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tile);
+            ArrayPool<float>.Shared.Return(row);
+        }
+    }
+
+    /// <summary>Writes float32 values converted to the target dtype.</summary>
+    public void Write(ReadOnlySpan<float> values, Stream destination)
+    {
+        if (target == DataType.Float)
+        {
+            destination.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        Half[] halves = ArrayPool<Half>.Shared.Rent(values.Length);
+        try
+        {
+            var span = halves.AsSpan(0, values.Length);
+            DTypes.Float32ToFloat16(values, span);
+            destination.Write(MemoryMarshal.AsBytes(span));
+        }
+        finally
+        {
+            ArrayPool<Half>.Shared.Return(halves);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Qwen3Onnx.Onnx.Proto;
+
+namespace Qwen3Onnx.Onnx;
+
+/// <summary>
+/// Streams initializer bytes into one external-data file as they are produced, so that no graph ever
+/// holds its weights in memory. Each tensor starts at an offset aligned for memory mapping.
+/// </summary>
+public sealed class ExternalDataWriter : IDisposable
+{
+    public const int DefaultAlignment = 4096;
+
+    private readonly FileStream _file;
+    private readonly BufferedStream _stream;
+    private readonly int _alignment;
+
+    public ExternalDataWriter(string path, int alignment = DefaultAlignment)
+    {
+        Path = path;
+        _alignment = alignment;
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1);
+        _stream = new BufferedStream(_file, 1 << 20);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Bytes in the file so far, padding included.</summary>
+    public long Length => _stream.Position;
+
+    /// <summary>Bytes of tensor data written, padding excluded.</summary>
+    public long TensorBytes { get; private set; }
+
+    /// <summary>
+    /// Writes one tensor: <paramref name="writeBytes"/> must write exactly the tensor's little-endian bytes.
+    /// Returns an initializer that references them (location is the file's name, relative to the model).
+    /// </summary>
+    public TensorProto Write(string name, TensorProto.Types.DataType type, IReadOnlyList<long> dims, Action<Stream> writeBytes)
+    {
+        long expected = dims.Aggregate(1L, (a, b) => a * b) * ElementTypes.SizeOf(type);
+        Pad();
+        long offset = _stream.Position;
+        writeBytes(_stream);
+        long written = _stream.Position - offset;
+        if (written != expected)
+        {
+            throw new InvalidOperationException($"initializer '{name}': wrote {written} bytes, expected {expected}");
+        }
+
+        TensorBytes += written;
+        var tensor = new TensorProto { Name = name, DataType = (int)type, DataLocation = TensorProto.Types.DataLocation.External };
+        tensor.Dims.AddRange(dims);
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = System.IO.Path.GetFileName(Path) });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = written.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        return tensor;
+    }
+
+    public void Flush()
+    {
+        _stream.Flush();
+        _file.Flush();
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes from <paramref name="offset"/> of the written file.</summary>
+    public void CopyTo(Stream destination, long offset, long length)
+    {
+        Flush();
+        using var reader = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        reader.Position = offset;
+        var buffer = new byte[1 << 20];
+        while (length > 0)
+        {
+            int read = reader.Read(buffer, 0, (int)Math.Min(buffer.Length, length));
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"{Path}: ended before offset {offset + length}");
+            }
+
+            destination.Write(buffer, 0, read);
+            length -= read;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _file.Dispose();
+    }
+
+    private void Pad()
+    {
+        long remainder = _stream.Position % _alignment;
+        if (remainder != 0)
+        {
+            Span<byte> zeros = stackalloc byte[256];
+            zeros.Clear();
+            for (long left = _alignment - remainder; left > 0; left -= zeros.Length)
+            {
+                _stream.Write(zeros[..(int)Math.Min(left, zeros.Length)]);
+            }
+        }
+    }
+}

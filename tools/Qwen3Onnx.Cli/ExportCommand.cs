@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Qwen3Onnx.Export;
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Models.Config;
+using Spectre.Console;
+
+namespace Qwen3Onnx.Cli;
+
+/// <summary><c>qwen3-onnx export --model &lt;folder|preset&gt; --out &lt;folder&gt; [--dtype fp32|fp16] …</c></summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "checkpoint folder (config.json + safetensors) or preset name (0.6B … 235B-A22B)", Required = true };
+        var output = new Option<string?>("--out") { Description = "export folder (default: graphs/<model>-<dtype>)" };
+        var dtype = new Option<string>("--dtype") { Description = "weight precision: fp32 or fp16", DefaultValueFactory = _ => "fp32" };
+        var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
+        var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
+        var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, output, dtype, synthetic, seed, maxSeqLen };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var options = Options(new ExportArguments(
+                parse.GetValue(model)!, parse.GetValue(output), parse.GetValue(dtype)!, parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(maxSeqLen)));
+            var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
+            PrintSummary(summary);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static ExportOptions Options(ExportArguments args)
+    {
+        var dtype = ExportOptions.ParseDType(args.DType);
+        bool isFolder = Directory.Exists(args.Model);
+        if (!isFolder && !Qwen3Presets.TryGet(args.Model, out _))
+        {
+            throw new Qwen3OnnxException(
+                $"--model '{args.Model}' is neither a folder nor a preset name (presets: {string.Join(", ", Qwen3Presets.Names)})");
+        }
+
+        if (!isFolder && !args.Synthetic)
+        {
+            throw new Qwen3OnnxException($"--model '{args.Model}' is a preset: add --synthetic-weights (downloading weights is not supported yet)");
+        }
+
+        string name = isFolder ? Path.GetFileName(Path.GetFullPath(args.Model).TrimEnd(Path.DirectorySeparatorChar)) : $"qwen3-{args.Model.ToLowerInvariant()}";
+        return new ExportOptions
+        {
+            SourceFolder = isFolder ? args.Model : null,
+            Preset = isFolder ? null : args.Model,
+            SyntheticSeed = args.Synthetic ? args.Seed : null,
+            OutputFolder = args.Output ?? Path.Combine("graphs", $"{name}-{dtype.ToString().ToLowerInvariant()}"),
+            DType = dtype,
+            MaxSequenceLength = args.MaxSequenceLength,
+        };
+    }
+
+    private static ExportSummary ExportWithPlainLines(ExportOptions options)
+    {
+        Console.WriteLine($"exporting to {options.OutputFolder}");
+        return Qwen3Exporter.Export(options, new CallbackProgress<ExportProgress>(p =>
+            Console.WriteLine($"{p.Stage} {p.Completed}/{p.Total} ({Gigabytes(p.BytesWritten)} written)")));
+    }
+
+    private static ExportSummary ExportWithProgressBar(ExportOptions options)
+    {
+        ExportSummary? summary = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("exporting", maxValue: 1);
+                summary = Qwen3Exporter.Export(options, new CallbackProgress<ExportProgress>(p =>
+                {
+                    task.Description = $"{p.Stage} ({Gigabytes(p.BytesWritten)})";
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Completed;
+                }));
+                task.Value = task.MaxValue;
+            });
+        return summary!;
+    }
+
+    private static void PrintSummary(ExportSummary summary)
+    {
+        Console.WriteLine($"exported {summary.OutputFolder}");
+        Console.WriteLine($"  layers:         {summary.Layers}");
+        Console.WriteLine($"  parameters:     {summary.Parameters:N0}");
+        Console.WriteLine($"  bytes written:  {summary.BytesWritten:N0} ({Gigabytes(summary.BytesWritten)}{(summary.ExternalData ? ", external data" : "")})");
+        Console.WriteLine($"  seconds:        {summary.Seconds:F1}");
+        Console.WriteLine($"  peak memory:    {summary.PeakMemoryBytes / (1024.0 * 1024.0):F0} MiB");
+    }
+
+    private static string Gigabytes(long bytes) => $"{bytes / 1e9:F2} GB";
+
+    private sealed record ExportArguments(string Model, string? Output, string DType, bool Synthetic, ulong Seed, int? MaxSequenceLength);
+}
