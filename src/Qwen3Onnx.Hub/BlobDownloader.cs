@@ -24,7 +24,8 @@ internal sealed partial class BlobDownloader(HubHttpClient http, RetryPolicy ret
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await HashExistingPrefixAsync(target, hash, cancellationToken).ConfigureAwait(false);
             var transfer = new Transfer(cache.RepoId, file, target, incomplete, hash, progress);
-            await retry.RunAsync($"download of {file.Path} from {cache.RepoId}", () => TransferRestAsync(transfer, cancellationToken), cancellationToken)
+            await retry.RunAsync(
+                $"download of {file.Path} from {cache.RepoId}", () => TransferRestAsync(transfer, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             await CacheWrite.RunAsync(incomplete, () => target.FlushAsync(cancellationToken)).ConfigureAwait(false);
             length = target.Length;
@@ -99,7 +100,8 @@ internal sealed partial class BlobDownloader(HubHttpClient http, RetryPolicy ret
             int read;
             while ((read = await ReadNetworkAsync(body, buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await CacheWrite.RunAsync(transfer.IncompletePath, () => transfer.Target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask())
+                var chunk = buffer.AsMemory(0, read);
+                await CacheWrite.RunAsync(transfer.IncompletePath, () => transfer.Target.WriteAsync(chunk, cancellationToken).AsTask())
                     .ConfigureAwait(false);
                 transfer.Hash.AppendData(buffer, 0, read);
                 transfer.Progress?.Report(new HubDownloadProgress(transfer.File.Path, transfer.Target.Length, transfer.File.Size));

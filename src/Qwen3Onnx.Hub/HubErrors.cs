@@ -26,7 +26,8 @@ internal static class HubErrors
         string message = (response.StatusCode, code) switch
         {
             (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, GatedRepo) =>
-                $"{request.RepoId} is gated: accept its terms on the hub {(hasToken ? "for the account of HF_TOKEN" : "and set HF_TOKEN")} (HTTP {status} for {request.File})",
+                $"{request.RepoId} is gated: accept its terms on the hub {(hasToken ? "for the account of HF_TOKEN" : "and set HF_TOKEN")} "
+                + $"(HTTP {status} for {request.File})",
             (_, RepoNotFound) =>
                 $"repository {request.RepoId} not found (HTTP {status}){(hasToken ? "" : "; if it is private, set HF_TOKEN")}",
             (_, RevisionNotFound) => $"revision '{request.Revision}' not found in {request.RepoId} (HTTP {status})",

@@ -25,6 +25,7 @@ internal sealed class HubHttpClient : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = TimeSpan.FromSeconds(30),
+            MaxConnectionsPerServer = Math.Max(options.Parallelism, 2),
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -149,7 +150,9 @@ internal sealed class HubHttpClient : IDisposable
         string? linkedEtag = Header(response, "X-Linked-Etag");
         string? commit = Header(response, "X-Repo-Commit");
         string? etag = linkedEtag ?? Header(response, "ETag");
-        long? size = long.TryParse(Header(response, "X-Linked-Size"), out long linkedSize) ? linkedSize : response.Content.Headers.ContentLength;
+        long? size = long.TryParse(Header(response, "X-Linked-Size"), out long linkedSize)
+            ? linkedSize
+            : response.Content.Headers.ContentLength;
         if (commit is null || etag is null || size is null)
         {
             throw new Qwen3OnnxException(
@@ -172,7 +175,8 @@ internal sealed class HubHttpClient : IDisposable
         return value.Trim('"');
     }
 
-    private static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is not null;
+    private static bool IsRedirect(HttpResponseMessage response) =>
+        (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is not null;
 
     private static bool HasFileHeaders(HttpResponseMessage response) =>
         Header(response, "X-Repo-Commit") is not null && (Header(response, "X-Linked-Etag") ?? Header(response, "ETag")) is not null;

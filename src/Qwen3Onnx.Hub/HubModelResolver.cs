@@ -50,7 +50,8 @@ public sealed class HubModelResolver : IDisposable
         if (_options.Offline)
         {
             throw new Qwen3OnnxException(
-                $"HF_HUB_OFFLINE is set and {cache.RepoId} at revision '{revision}' is not complete in the hub cache: {missing} is missing under {cache.Folder}");
+                $"HF_HUB_OFFLINE is set and {cache.RepoId} at revision '{revision}' is not complete in the hub cache: "
+                + $"{missing} is missing under {cache.Folder}");
         }
 
         return await _downloader.DownloadAsync(cache, revision, progress, cancellationToken).ConfigureAwait(false);

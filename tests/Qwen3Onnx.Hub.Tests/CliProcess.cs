@@ -5,9 +5,11 @@ namespace Qwen3Onnx.Hub.Tests;
 /// <summary>Runs the built <c>qwen3-onnx</c> as its own process with a chosen environment.</summary>
 internal static class CliProcess
 {
-    private static readonly string[] HubVariables = ["HF_ENDPOINT", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "XDG_CACHE_HOME"];
+    private static readonly string[] HubVariables =
+        ["HF_ENDPOINT", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "XDG_CACHE_HOME"];
 
-    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
+        IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

@@ -116,7 +116,8 @@ public sealed class HubDownloadTests
 
         string again = await resolver.ResolveAsync("4B");
 
-        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(SharedFixtures.Model("tiny-qwen3"), "config.json")), File.ReadAllBytes(Path.Combine(again, "config.json")));
+        byte[] expected = File.ReadAllBytes(Path.Combine(SharedFixtures.Model("tiny-qwen3"), "config.json"));
+        CollectionAssert.AreEqual(expected, File.ReadAllBytes(Path.Combine(again, "config.json")));
     }
 
     [TestMethod]

@@ -24,7 +24,8 @@ public sealed class ResumeAndIntegrityTests
 
         CollectionAssert.AreEqual(repo.Files[Weights].Content, File.ReadAllBytes(Path.Combine(snapshot, Weights)));
         Assert.AreEqual(repo.Files[Weights].Content.Length, server.BytesServed(Weights));
-        Assert.AreEqual(1, server.Requests.Count(r => r.StartsWith("GET /cdn/", StringComparison.Ordinal) && r.EndsWith($"bytes={CutAt}-", StringComparison.Ordinal)));
+        var resumed = server.Requests.Where(r => r.StartsWith("GET /cdn/", StringComparison.Ordinal) && r.EndsWith($"bytes={CutAt}-", StringComparison.Ordinal));
+        Assert.HasCount(1, resumed);
     }
 
     [TestMethod]

@@ -43,7 +43,8 @@ internal static class DownloadCommand
         }
     }
 
-    private static Task<string> ResolveWithProgressAsync(HubModelResolver resolver, string model, string revision, CancellationToken cancellationToken)
+    private static Task<string> ResolveWithProgressAsync(
+        HubModelResolver resolver, string model, string revision, CancellationToken cancellationToken)
     {
         // Progress goes to stderr so that stdout carries only the folder, for scripts.
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
