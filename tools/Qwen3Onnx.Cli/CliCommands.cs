@@ -9,5 +9,6 @@ internal static class CliCommands
     {
         yield return ExportCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return DownloadCommand.Create();
     }
 }
