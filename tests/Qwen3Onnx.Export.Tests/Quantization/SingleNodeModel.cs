@@ -22,6 +22,9 @@ internal sealed class SingleNodeModel
     public SingleNodeModel Input(string name, float[] data, long[] shape) =>
         Feed(name, TensorProto.Types.DataType.Float, OrtValue.CreateTensorValueFromMemory(data, shape));
 
+    public SingleNodeModel Input(string name, int[] data, long[] shape) =>
+        Feed(name, TensorProto.Types.DataType.Int32, OrtValue.CreateTensorValueFromMemory(data, shape));
+
     public SingleNodeModel Input(string name, long[] data, long[] shape) =>
         Feed(name, TensorProto.Types.DataType.Int64, OrtValue.CreateTensorValueFromMemory(data, shape));
 
@@ -47,21 +50,36 @@ internal sealed class SingleNodeModel
     public SingleNodeModel Attribute(string name, string value) =>
         AddAttribute(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) });
 
-    public float[] Run()
+    /// <summary>Adds an output after Y; an empty name skips an optional output.</summary>
+    public SingleNodeModel Output(string name)
+    {
+        _node.Output.Add(name);
+        if (name.Length > 0)
+        {
+            _graph.Output.Add(new ValueInfoProto { Name = name, Type = TensorType((int)TensorProto.Types.DataType.Float) });
+        }
+
+        return this;
+    }
+
+    public float[] Run() => RunAll()["Y"];
+
+    public Dictionary<string, float[]> RunAll()
     {
         var model = new ModelProto { IrVersion = 10, ProducerName = "Qwen3Onnx.Export.Tests", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 21 });
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+        var outputNames = _graph.Output.Select(o => o.Name).ToArray();
         using var session = new InferenceSession(model.ToByteArray());
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, _feeds.Keys.ToArray(), _feeds.Values.ToArray(), ["Y"]);
-        var result = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        using var outputs = session.Run(runOptions, _feeds.Keys.ToArray(), _feeds.Values.ToArray(), outputNames);
+        var results = outputNames.Zip(outputs).ToDictionary(p => p.First, p => p.Second.GetTensorDataAsSpan<float>().ToArray());
         foreach (var value in _feeds.Values)
         {
             value.Dispose();
         }
 
-        return result;
+        return results;
     }
 
     private SingleNodeModel Feed(string name, TensorProto.Types.DataType type, OrtValue value)
