@@ -34,6 +34,23 @@ public sealed class MoeOrtTests
     }
 
     [TestMethod]
+    public void UnnormalizedRoutingKeepsTheSoftmaxWeights()
+    {
+        var reference = RandomMoe() with { NormTopKProb = false };
+        var (x, logits) = Inputs(reference);
+
+        var y = WithRoutingAttributes(new SingleNodeModel("MoE"), normalize: false)
+            .Input("input", x, [Tokens, Hidden])
+            .Input("router_probs", logits, [Tokens, Experts])
+            .Initializer("fc1_experts_weights", StackFc1(reference), [Experts, 2 * Inter, Hidden])
+            .Absent()
+            .Initializer("fc2_experts_weights", reference.Down.SelectMany(d => d).ToArray(), [Experts, Hidden, Inter])
+            .Run();
+
+        AssertClose(reference.Forward(x, logits), y, 1e-4f);
+    }
+
+    [TestMethod]
     [DataRow(4, 32)]
     [DataRow(4, 16)]
     [DataRow(8, 32)]
@@ -69,13 +86,13 @@ public sealed class MoeOrtTests
         AssertClose(expected, y, bits == 8 ? 0.02f * scale : 1e-3f);
     }
 
-    private static SingleNodeModel WithRoutingAttributes(SingleNodeModel model) => model
+    private static SingleNodeModel WithRoutingAttributes(SingleNodeModel model, bool normalize = true) => model
         .Attribute("k", TopK)
         .Attribute("activation_type", "swiglu")
         .Attribute("swiglu_fusion", 1)
         .Attribute("activation_alpha", 1f)
         .Attribute("activation_beta", 0f)
-        .Attribute("normalize_routing_weights", 1)
+        .Attribute("normalize_routing_weights", normalize ? 1 : 0)
         .Attribute("use_sparse_mixer", 0);
 
     private static Qwen3MoeReference RandomMoe() => new(

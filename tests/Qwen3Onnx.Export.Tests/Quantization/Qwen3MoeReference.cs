@@ -2,9 +2,9 @@ namespace Qwen3Onnx.Export.Tests.Quantization;
 
 /// <summary>
 /// Qwen3's sparse MoE block written out by hand (HF Qwen3MoeSparseMoeBlock): softmax over all experts → top-k →
-/// renormalise (norm_topk_prob) → Σ weight · down(silu(gate x) · up x). Expert weights in HF [out, in] layout.
+/// renormalise (when norm_topk_prob) → Σ weight · down(silu(gate x) · up x). Expert weights in HF [out, in] layout.
 /// </summary>
-internal sealed record Qwen3MoeReference(int Hidden, int Inter, int TopK, float[][] Gate, float[][] Up, float[][] Down)
+internal sealed record Qwen3MoeReference(int Hidden, int Inter, int TopK, float[][] Gate, float[][] Up, float[][] Down, bool NormTopKProb = true)
 {
     public float[] Forward(float[] input, float[] routerLogits)
     {
@@ -44,7 +44,7 @@ internal sealed record Qwen3MoeReference(int Hidden, int Inter, int TopK, float[
         }
 
         var chosen = Enumerable.Range(0, probs.Length).OrderByDescending(e => probs[e]).Take(TopK).ToList();
-        var chosenSum = chosen.Sum(e => probs[e] / sum);
+        var chosenSum = NormTopKProb ? chosen.Sum(e => probs[e] / sum) : 1f;
         return chosen.Select(e => (e, probs[e] / sum / chosenSum)).ToList();
     }
 
