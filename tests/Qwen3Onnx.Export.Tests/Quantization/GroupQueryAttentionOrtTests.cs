@@ -38,7 +38,7 @@ public sealed class GroupQueryAttentionOrtTests
         var outputs = Gqa(q, k, v, Length, seqlensK: [3, 1], totalLength: Length, past: null);
 
         // Had GQA understood left padding (tokens at 2, 3), query 3 would see keys 2…3 only. It does not.
-        var leftPadded = Attention(q, k, v, Length, row: 1, query: 3, head: 0, keys: [2, 3]);
+        var leftPadded = Attention(q, k, v, Length, row: 1, query: 3, head: 0, keys: [2, 3], keyLength: Length);
         var actual = outputs["Y"].AsSpan(((1 * Length) + 3) * QueryHeads * HeadSize, HeadSize).ToArray();
         Assert.IsTrue(leftPadded.Zip(actual).Any(p => MathF.Abs(p.First - p.Second) > 1e-3f), "left padding was honoured");
     }
@@ -78,6 +78,32 @@ public sealed class GroupQueryAttentionOrtTests
         AssertAttention(outputs["Y"], q, k, v, Length, row: 0, query: 3, keys: Enumerable.Range(0, 4));
     }
 
+    [TestMethod]
+    public void DecodeStepWithFullRowSeqlensKAppendsAfterThePastAndHonoursTheBias()
+    {
+        const int PastLength = 4;
+        const int Total = PastLength + 1;
+        var (_, pastK, pastV) = Projections(PastLength, seed: 6);
+        var (q, k, v) = Projections(1, seed: 7);
+        // Row 1 was left-padded by two tokens: its first two cache rows are hidden by the bias, not by seqlens_k.
+        var bias = new float[2 * Total];
+        bias[Total + 0] = -10000f;
+        bias[Total + 1] = -10000f;
+
+        var outputs = Gqa(q, k, v, 1, seqlensK: [PastLength, PastLength], totalLength: Total, past: (pastK, pastV, PastLength), attentionBias: bias);
+
+        var keys = Concat(pastK, k, PastLength);
+        var values = Concat(pastV, v, PastLength);
+        CollectionAssert.AreEqual(keys, outputs["present_key"]);
+        CollectionAssert.AreEqual(values, outputs["present_value"]);
+        AssertAttention(outputs["Y"], q, keys, values, 1, row: 1, query: 0, keys: [2, 3, 4], keyLength: Total);
+        AssertAttention(outputs["Y"], q, keys, values, 1, row: 0, query: 0, keys: Enumerable.Range(0, Total), keyLength: Total);
+    }
+
+    /// <summary>Per row: the past rows followed by the one new row ([2, 1, past, D] ‖ [2, 1, D] → [2, 1, past + 1, D]).</summary>
+    private static float[] Concat(float[] past, float[] step, int pastLength) =>
+        Enumerable.Range(0, 2).SelectMany(b => past.Skip(b * pastLength * HeadSize).Take(pastLength * HeadSize).Concat(step.Skip(b * HeadSize).Take(HeadSize))).ToArray();
+
     private static (float[] Q, float[] K, float[] V) Projections(int length, int seed) => (
         TestWeights.Uniform(2 * length * QueryHeads * HeadSize, seed),
         TestWeights.Uniform(2 * length * HeadSize, seed + 100),
@@ -109,11 +135,11 @@ public sealed class GroupQueryAttentionOrtTests
             .RunAll();
     }
 
-    private static void AssertAttention(float[] y, float[] q, float[] k, float[] v, int length, int row, int query, IEnumerable<int> keys)
+    private static void AssertAttention(float[] y, float[] q, float[] k, float[] v, int length, int row, int query, IEnumerable<int> keys, int? keyLength = null)
     {
         for (var head = 0; head < QueryHeads; head++)
         {
-            var expected = Attention(q, k, v, length, row, query, head, keys.ToArray());
+            var expected = Attention(q, k, v, length, row, query, head, keys.ToArray(), keyLength ?? length);
             for (var d = 0; d < HeadSize; d++)
             {
                 Assert.AreEqual(expected[d], y[(((row * length) + query) * QueryHeads + head) * HeadSize + d], 1e-5f, $"row {row} query {query} head {head} dim {d}");
@@ -121,10 +147,10 @@ public sealed class GroupQueryAttentionOrtTests
         }
     }
 
-    private static float[] Attention(float[] q, float[] k, float[] v, int length, int row, int query, int head, int[] keys)
+    private static float[] Attention(float[] q, float[] k, float[] v, int length, int row, int query, int head, int[] keys, int keyLength)
     {
         var qv = q.AsSpan((((row * length) + query) * QueryHeads + head) * HeadSize, HeadSize).ToArray();
-        var scores = keys.Select(j => Dot(qv, k.AsSpan(((row * length) + j) * HeadSize, HeadSize)) / MathF.Sqrt(HeadSize)).ToArray();
+        var scores = keys.Select(j => Dot(qv, k.AsSpan(((row * keyLength) + j) * HeadSize, HeadSize)) / MathF.Sqrt(HeadSize)).ToArray();
         var max = scores.Max();
         var weights = scores.Select(s => MathF.Exp(s - max)).ToArray();
         var sum = weights.Sum();
@@ -133,7 +159,7 @@ public sealed class GroupQueryAttentionOrtTests
         {
             for (var d = 0; d < HeadSize; d++)
             {
-                output[d] += weights[i] / sum * v[((row * length) + keys[i]) * HeadSize + d];
+                output[d] += weights[i] / sum * v[((row * keyLength) + keys[i]) * HeadSize + d];
             }
         }
 
