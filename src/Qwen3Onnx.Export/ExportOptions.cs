@@ -17,6 +17,9 @@ public sealed record ExportOptions
     /// <summary>A <see cref="Models.Config.Qwen3Presets"/> name such as "0.6B" or "30B-A3B".</summary>
     public string? Preset { get; init; }
 
+    /// <summary>A config given in code (tests, the demo model); needs <see cref="SyntheticSeed"/>.</summary>
+    public Models.Config.Qwen3Config? Config { get; init; }
+
     /// <summary>When set, weights are <see cref="Models.Weights.SyntheticWeights"/> with this seed.</summary>
     public ulong? SyntheticSeed { get; init; }
 
@@ -41,14 +44,20 @@ public sealed record ExportOptions
     /// <summary>Throws <see cref="Qwen3OnnxException"/> naming the first inconsistent option.</summary>
     public ExportOptions Validate()
     {
-        if ((SourceFolder is null) == (Preset is null))
+        int sources = (SourceFolder is null ? 0 : 1) + (Preset is null ? 0 : 1) + (Config is null ? 0 : 1);
+        if (sources != 1)
         {
-            throw new Qwen3OnnxException("export: give exactly one of a source folder or a preset name");
+            throw new Qwen3OnnxException("export: give exactly one of a source folder, a preset name or a config");
         }
 
         if (Preset is not null && SyntheticSeed is null)
         {
             throw new Qwen3OnnxException($"export: preset '{Preset}' has no weights yet; use synthetic weights");
+        }
+
+        if (Config is not null && SyntheticSeed is null)
+        {
+            throw new Qwen3OnnxException("export: a config given in code needs synthetic weights (a seed)");
         }
 
         if (string.IsNullOrWhiteSpace(OutputFolder))

@@ -9,6 +9,12 @@ internal sealed record ExportSource(Qwen3Config Config, IWeightSource Weights, s
 {
     public static ExportSource Open(ExportOptions options)
     {
+        if (options.Config is { } custom)
+        {
+            var synthetic = new SyntheticWeights(custom.Validate("export config"), options.SyntheticSeed!.Value);
+            return new ExportSource(custom, synthetic, null, $"custom config, {synthetic.Description}");
+        }
+
         if (options.Preset is { } preset)
         {
             var synthetic = new SyntheticWeights(Qwen3Presets.Get(preset), options.SyntheticSeed!.Value);
