@@ -157,6 +157,9 @@ internal sealed class FakeHubServer : IAsyncDisposable
         await WriteCountedAsync(context, file.Name, content.AsMemory((int)start, (int)(drop ? dropAfter : count)));
         if (drop)
         {
+            // An abort sends a TCP reset, which discards bytes the client has not read yet; give it time to read
+            // them so that "dropped after N bytes" means the client really holds N bytes.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
             context.Abort();
         }
     }
