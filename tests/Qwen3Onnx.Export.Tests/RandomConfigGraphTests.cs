@@ -14,7 +14,7 @@ public sealed class RandomConfigGraphTests
 {
     private const int ConfigCount = 24;
     private const int DecodeSteps = 3;
-    private const float Tolerance = 1e-4f;
+    private const float Tolerance = 1e-5f; // synthetic logits are ~0.5 in size; observed errors are ~1e-7
 
     public static IEnumerable<object[]> Seeds => Enumerable.Range(1, ConfigCount).Select(seed => new object[] { seed });
 
