@@ -11,6 +11,34 @@ public sealed class CheckpointFixtureTests
     public static IEnumerable<object[]> Models => SharedFixtures.ModelNames.Select(n => new object[] { n });
 
     [TestMethod]
+    public void CheckpointWhoseFilesAreSymbolicLinksOpensLikeTheHuggingFaceCacheLaysItOut()
+    {
+        string source = SharedFixtures.Model("tiny-qwen3-untied-sharded");
+        string snapshot = Directory.CreateTempSubdirectory("qwen3onnx-links-").FullName;
+        try
+        {
+            foreach (string file in Directory.GetFiles(source))
+            {
+                File.CreateSymbolicLink(Path.Combine(snapshot, Path.GetFileName(file)), file);
+            }
+
+            var config = Qwen3ConfigReader.ReadFile(Path.Combine(snapshot, "config.json"));
+            using var linked = Checkpoint.Open(snapshot);
+            using var direct = Checkpoint.Open(source);
+            Qwen3WeightNames.Validate(config, linked);
+            var fromLink = new float[64];
+            var fromFile = new float[64];
+            linked.ReadFloat32(Qwen3WeightNames.LmHead, 128, fromLink);
+            direct.ReadFloat32(Qwen3WeightNames.LmHead, 128, fromFile);
+            CollectionAssert.AreEqual(fromFile, fromLink);
+        }
+        finally
+        {
+            Directory.Delete(snapshot, recursive: true);
+        }
+    }
+
+    [TestMethod]
     [DynamicData(nameof(Models))]
     public void FixtureOpensAndHoldsEveryExpectedTensorWithTheConfigShape(string model)
     {

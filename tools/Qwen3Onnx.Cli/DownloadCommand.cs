@@ -43,7 +43,7 @@ internal static class DownloadCommand
         }
     }
 
-    private static Task<string> ResolveWithProgressAsync(
+    internal static Task<string> ResolveWithProgressAsync(
         HubModelResolver resolver, string model, string revision, CancellationToken cancellationToken)
     {
         // Progress goes to stderr so that stdout carries only the folder, for scripts.

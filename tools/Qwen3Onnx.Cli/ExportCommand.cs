@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Qwen3Onnx.Export;
+using Qwen3Onnx.Hub;
 using Qwen3Onnx.Models;
 using Qwen3Onnx.Models.Config;
 using Spectre.Console;
@@ -11,21 +12,28 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "checkpoint folder (config.json + safetensors) or preset name (0.6B … 235B-A22B)", Required = true };
+        var model = new Option<string>("--model")
+        {
+            Description = "checkpoint folder (config.json + safetensors), a Qwen3 name (0.6B … 235B-A22B, 4B-Instruct-2507, …) found in the "
+                + "Hugging Face cache or downloaded there, or an org/name repo id; with --synthetic-weights a preset name",
+            Required = true,
+        };
+        var revision = new Option<string>("--revision") { Description = "hub branch, tag or commit when --model names a hub model", DefaultValueFactory = _ => "main" };
         var output = new Option<string?>("--out") { Description = "export folder (default: graphs/<model>-<dtype>)" };
         var dtype = new Option<string>("--dtype") { Description = "weight precision: fp32 or fp16", DefaultValueFactory = _ => "fp32" };
         var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
         var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
         var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
-        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, output, dtype, synthetic, seed, maxSeqLen };
-        command.SetAction(parse => CliErrors.Run(() =>
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, synthetic, seed, maxSeqLen };
+        command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(() =>
         {
+            string source = ResolveModel(parse.GetValue(model)!, parse.GetValue(revision)!, parse.GetValue(synthetic), cancellation);
             var options = Options(new ExportArguments(
-                parse.GetValue(model)!, parse.GetValue(output), parse.GetValue(dtype)!, parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(maxSeqLen)));
+                source, parse.GetValue(output), parse.GetValue(dtype)!, parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(maxSeqLen)));
             var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
             PrintSummary(summary);
             return 0;
-        }));
+        })));
         return command;
     }
 
@@ -39,11 +47,6 @@ internal static class ExportCommand
                 $"--model '{args.Model}' is neither a folder nor a preset name (presets: {string.Join(", ", Qwen3Presets.Names)})");
         }
 
-        if (!isFolder && !args.Synthetic)
-        {
-            throw new Qwen3OnnxException($"--model '{args.Model}' is a preset: add --synthetic-weights (downloading weights is not supported yet)");
-        }
-
         string name = isFolder ? Path.GetFileName(Path.GetFullPath(args.Model).TrimEnd(Path.DirectorySeparatorChar)) : $"qwen3-{args.Model.ToLowerInvariant()}";
         return new ExportOptions
         {
@@ -54,6 +57,18 @@ internal static class ExportCommand
             DType = dtype,
             MaxSequenceLength = args.MaxSequenceLength,
         };
+    }
+
+    /// <summary>A folder or (with synthetic weights) a preset stays as it is; anything else is a hub model to find or download.</summary>
+    private static string ResolveModel(string model, string revision, bool synthetic, CancellationToken cancellation)
+    {
+        if (Directory.Exists(model) || (synthetic && Qwen3Presets.TryGet(model, out _)))
+        {
+            return model;
+        }
+
+        using var resolver = new HubModelResolver(HubOptions.FromEnvironment());
+        return DownloadCommand.ResolveWithProgressAsync(resolver, model, revision, cancellation).GetAwaiter().GetResult();
     }
 
     private static ExportSummary ExportWithPlainLines(ExportOptions options)

@@ -49,7 +49,10 @@ public sealed unsafe class SafetensorsFile : IDisposable
         long length;
         try
         {
-            length = new FileInfo(path).Length;
+            // Opening follows symbolic links (the Hugging Face cache's snapshot entries are links to blobs);
+            // FileInfo.Length would report the link's own size.
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            length = probe.Length;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
