@@ -186,6 +186,19 @@ public sealed class Qwen3ConfigReaderTests
     }
 
     [TestMethod]
+    public void YarnWithoutFactorTakesTheContextRatioAsTransformersDoes()
+    {
+        var rope = JsonNode.Parse("""{"rope_type":"yarn","original_max_position_embeddings":32768}""");
+        var root = ConfigJson.Dense();
+        root["max_position_embeddings"] = 131072;
+        string json = root.With("rope_parameters", rope);
+
+        var config = Qwen3ConfigReader.Parse(json, ConfigJson.Source);
+
+        Assert.AreEqual(4.0, config.RopeScaling.Factor);
+    }
+
+    [TestMethod]
     public void LegacyRopeScalingWithTypeKeyIsRead()
     {
         var rope = JsonNode.Parse("""{"type":"yarn","factor":2.0,"original_max_position_embeddings":32768}""");

@@ -129,7 +129,11 @@ public static class Qwen3ConfigReader
             throw new Qwen3OnnxException($"{source}: field '{scalingField}.rope_type' has unsupported value '{type}' (supported: default, yarn, linear, dynamic)");
         }
 
-        double factor = rope.Double("factor") ?? 1.0;
+        // Transformers derives a missing YaRN factor from the enlarged context over the pretraining one.
+        double factor = rope.Double("factor")
+            ?? (type == "yarn" && rope.Int("original_max_position_embeddings") is int original && fields.Int("max_position_embeddings") is int max
+                ? (double)max / original
+                : 1.0);
         if (type != "default" && factor <= 0)
         {
             throw new Qwen3OnnxException($"{source}: field '{scalingField}.factor' must be positive (got {factor})");
