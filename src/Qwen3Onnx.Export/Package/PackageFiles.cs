@@ -46,8 +46,9 @@ internal static class PackageFiles
         {
             Source = facts.SourceDescription,
             Config = config,
-            DType = facts.DType == ExportDType.Fp16 ? "fp16" : "fp32",
+            DType = facts.DType.ToString().ToLowerInvariant(),
             KvDType = facts.DType == ExportDType.Fp16 ? "float16" : "float32",
+            LastTokenLogitsOnly = facts.LastTokenLogitsOnly,
             Graph = facts.Flavor,
             ExternalDataFile = facts.ExternalDataFile,
             MaxSequenceLength = facts.MaxSequenceLength,

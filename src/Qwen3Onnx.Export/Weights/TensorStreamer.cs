@@ -73,6 +73,22 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         }
     }
 
+    /// <summary>Writes one expert's gate and up projections interleaved row by row (MoE fc1 with swiglu_fusion = 1).</summary>
+    public void WriteInterleaved(string gateName, string upName, Stream destination)
+    {
+        int count = checked((int)(2 * source.GetInfo(gateName).ElementCount));
+        float[] fused = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            ExpertInterleaver.Read(source, gateName, upName, fused.AsSpan(0, count));
+            Write(fused.AsSpan(0, count), destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(fused);
+        }
+    }
+
     /// <summary>Writes float32 values converted to the target dtype.</summary>
     public void Write(ReadOnlySpan<float> values, Stream destination)
     {
