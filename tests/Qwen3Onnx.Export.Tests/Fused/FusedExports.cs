@@ -8,12 +8,12 @@ internal static class FusedExports
 {
     private static readonly ConcurrentDictionary<Variant, Lazy<string>> Exports = new();
 
-    public static string Folder(string model, ExportDType dtype = ExportDType.Fp32, bool lastTokenLogitsOnly = false) =>
-        Exports.GetOrAdd(new Variant(model, dtype, lastTokenLogitsOnly), key => new Lazy<string>(() => Export(key))).Value;
+    public static string Folder(string model, ExportDType dtype = ExportDType.Fp32, bool lastTokenLogitsOnly = false, int blockSize = ExportOptions.DefaultBlockSize) =>
+        Exports.GetOrAdd(new Variant(model, dtype, lastTokenLogitsOnly, blockSize), key => new Lazy<string>(() => Export(key))).Value;
 
     private static string Export(Variant variant)
     {
-        string output = ExportedFixtures.TempFolder($"{variant.Model}-fused-{variant.DType}{(variant.LastTokenLogitsOnly ? "-last" : "")}");
+        string output = ExportedFixtures.TempFolder($"{variant.Model}-fused-{variant.DType}-b{variant.BlockSize}{(variant.LastTokenLogitsOnly ? "-last" : "")}");
         Qwen3Exporter.Export(new ExportOptions
         {
             SourceFolder = SharedFixtures.Model(variant.Model),
@@ -21,9 +21,10 @@ internal static class FusedExports
             DType = variant.DType,
             Graph = ExportGraph.Fused,
             LastTokenLogitsOnly = variant.LastTokenLogitsOnly,
+            BlockSize = variant.BlockSize,
         });
         return output;
     }
 
-    private sealed record Variant(string Model, ExportDType DType, bool LastTokenLogitsOnly);
+    private sealed record Variant(string Model, ExportDType DType, bool LastTokenLogitsOnly, int BlockSize);
 }
