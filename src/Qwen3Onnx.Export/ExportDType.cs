@@ -8,6 +8,9 @@ public enum ExportDType
 {
     Fp32,
     Fp16,
+
+    /// <summary>bfloat16 weights, activations and KV cache: for CUDA only (ONNX Runtime's CPU provider has no bfloat16 kernels).</summary>
+    Bf16,
     Int8,
     Int4,
 }

@@ -49,14 +49,15 @@ public sealed record ExportOptions
 
     public long InlineWeightLimit { get; init; } = DefaultInlineWeightLimit;
 
-    /// <summary>"fp32", "fp16", "int8" or "int4" (case-insensitive) → <see cref="ExportDType"/>.</summary>
+    /// <summary>"fp32", "fp16", "bf16", "int8" or "int4" (case-insensitive) → <see cref="ExportDType"/>.</summary>
     public static ExportDType ParseDType(string text) => text.ToLowerInvariant() switch
     {
         "fp32" or "float32" => ExportDType.Fp32,
         "fp16" or "float16" => ExportDType.Fp16,
+        "bf16" or "bfloat16" => ExportDType.Bf16,
         "int8" => ExportDType.Int8,
         "int4" => ExportDType.Int4,
-        _ => throw new Qwen3OnnxException($"unsupported dtype '{text}' (supported: fp32, fp16, int8, int4)"),
+        _ => throw new Qwen3OnnxException($"unsupported dtype '{text}' (supported: fp32, fp16, bf16, int8, int4)"),
     };
 
     /// <summary>"portable" or "fused" (case-insensitive) → <see cref="ExportGraph"/>.</summary>

@@ -87,8 +87,13 @@ public static class Qwen3Exporter
         return external;
     }
 
-    /// <summary>Activations and KV cache: float16 for fp16; float32 otherwise (int4/int8 quantize weights only).</summary>
-    private static DataType ActivationType(ExportDType dtype) => dtype == ExportDType.Fp16 ? DataType.Float16 : DataType.Float;
+    /// <summary>Activations and KV cache: float16 / bfloat16 for fp16 / bf16; float32 otherwise (int4/int8 quantize weights only).</summary>
+    private static DataType ActivationType(ExportDType dtype) => dtype switch
+    {
+        ExportDType.Fp16 => DataType.Float16,
+        ExportDType.Bf16 => DataType.Bfloat16,
+        _ => DataType.Float,
+    };
 
     private static GraphFlavor Flavor(ExportOptions options) => options.ResolvedGraph switch
     {

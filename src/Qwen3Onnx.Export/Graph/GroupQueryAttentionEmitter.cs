@@ -69,11 +69,11 @@ internal sealed class GroupQueryAttentionEmitter : IAttentionEmitter
     /// <summary>[B, S, heads, D] → [B, S, heads·D].</summary>
     private OnnxValue Flatten(OnnxValue x, int width) => _g.Reshape(x, [0, 0, width], x[0], x[1], width);
 
-    /// <summary>(1 − attention_mask) · MaskedScore as [B, 1, S, T]: GQA's own causal mask does the rest.</summary>
+    /// <summary>(1 − attention_mask) · MaskedScore as [B, 1, S, T] in the activation dtype: GQA's own causal mask does the rest.</summary>
     private OnnxValue PaddingBias(ModelInputs inputs, DataType activationType)
     {
-        var mask = _g.Cast(inputs.AttentionMask, activationType);                                    // [B, T]
-        var bias = _g.Mul(_g.Sub(_g.Scalar(1f, activationType), mask), _g.Scalar(MaskedScore, activationType));
+        var mask = _g.Cast(inputs.AttentionMask, DataType.Float);                                    // [B, T]
+        var bias = _g.Cast(_g.Mul(_g.Sub(_g.Scalar(1f), mask), _g.Scalar(MaskedScore)), activationType);
         var target = _g.Concat(
             0,
             4,

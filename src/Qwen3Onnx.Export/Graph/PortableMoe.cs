@@ -103,7 +103,7 @@ internal sealed class PortableMoe(GraphBuilder g, Qwen3Config config, WeightMap 
     private long ChunkTokens()
     {
         long perToken = (long)config.NumExpertsPerTok * 3 * config.HiddenSize * config.MoeIntermediateSize
-            * (ActivationType == DataType.Float16 ? 2 : 4);
+            * (ActivationType == DataType.Float ? 4 : 2);
         return Math.Clamp(perToken == 0 ? 1 : ChunkWeightBudget / perToken, 1, MaxChunkTokens);
     }
 }

@@ -47,7 +47,12 @@ internal static class PackageFiles
             Source = facts.SourceDescription,
             Config = config,
             DType = facts.DType.ToString().ToLowerInvariant(),
-            KvDType = facts.DType == ExportDType.Fp16 ? "float16" : "float32",
+            KvDType = facts.DType switch
+            {
+                ExportDType.Fp16 => "float16",
+                ExportDType.Bf16 => "bfloat16",
+                _ => "float32",
+            },
             LastTokenLogitsOnly = facts.LastTokenLogitsOnly,
             Graph = facts.Flavor,
             ExternalDataFile = facts.ExternalDataFile,

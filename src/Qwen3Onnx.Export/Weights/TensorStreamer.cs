@@ -98,6 +98,12 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
             return;
         }
 
+        if (target == DataType.Bfloat16)
+        {
+            WriteBFloat16(values, destination);
+            return;
+        }
+
         Half[] halves = ArrayPool<Half>.Shared.Rent(values.Length);
         try
         {
@@ -108,6 +114,21 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         finally
         {
             ArrayPool<Half>.Shared.Return(halves);
+        }
+    }
+
+    private static void WriteBFloat16(ReadOnlySpan<float> values, Stream destination)
+    {
+        ushort[] bits = ArrayPool<ushort>.Shared.Rent(values.Length);
+        try
+        {
+            var span = bits.AsSpan(0, values.Length);
+            DTypes.Float32ToBFloat16(values, span);
+            destination.Write(MemoryMarshal.AsBytes(span));
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(bits);
         }
     }
 }

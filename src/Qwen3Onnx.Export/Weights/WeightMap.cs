@@ -18,7 +18,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     private readonly TensorStreamer _float32Streamer = new(source, DataType.Float);
     private QuantizingStreamer? _quantizing;
 
-    /// <summary>Element type of matrices and activations: float or float16.</summary>
+    /// <summary>Element type of matrices and activations: float, float16 or bfloat16.</summary>
     public DataType WeightType => weightType;
 
     /// <summary>An HF linear weight [out, in] as a MatMul right-hand side [in, out].</summary>
