@@ -76,11 +76,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         const string name = Qwen3WeightNames.Embedding;
         var shape = source.GetInfo(name).Shape;
         long rows = shape[0], columns = shape[1];
-        if (columns % format.BlockSize != 0)
-        {
-            throw new Qwen3OnnxException($"{name}: hidden size {columns} is not a multiple of block size {format.BlockSize}");
-        }
-
+        RequireWholeBlocks(name, columns, format);
         var scales = new float[checked(rows * (columns / format.BlockSize))];
         var packed = graph.AddInitializer(
             $"{name}.gather_int{format.Bits}", DataType.Uint8, [rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteRows(name, s, scales));
@@ -118,6 +114,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     {
         var shape = source.GetInfo(experts.Gate[0]).Shape;
         long count = experts.Gate.Count, rows = 2 * shape[0], columns = shape[1];
+        RequireWholeBlocks(experts.Gate[0], columns, format);
         var scales = new float[checked(count * rows * (columns / format.BlockSize))];
         var packed = graph.AddInitializer(
             $"{experts.Fc1StackName}.int{format.Bits}",
@@ -132,6 +129,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     {
         var shape = source.GetInfo(hfNames[0]).Shape;
         long count = hfNames.Count, rows = shape[0], columns = shape[1];
+        RequireWholeBlocks(hfNames[0], columns, format);
         var scales = new float[checked(count * rows * (columns / format.BlockSize))];
         var packed = graph.AddInitializer(
             $"{stackedName}.int{format.Bits}", DataType.Uint8, [count, rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteStacked(hfNames, s, scales));
@@ -148,6 +146,15 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
             graph.AddInitializer("rotary.sin_cache", DataType.Float, dims, s => WriteRotary(rope, positions, s, cos: false)));
     }
 
+
+    /// <summary>GatherBlockQuantized and QMoE pack along the unpadded input axis: it must be whole blocks.</summary>
+    private static void RequireWholeBlocks(string name, long columns, BlockQuantizationFormat format)
+    {
+        if (columns % format.BlockSize != 0)
+        {
+            throw new Qwen3OnnxException($"{name}: {columns} input features are not a multiple of block size {format.BlockSize}; choose a smaller --block-size");
+        }
+    }
 
     private QuantizingStreamer Quantizing(BlockQuantizationFormat format) =>
         _quantizing is { } q && q.Format == format ? q : _quantizing = new QuantizingStreamer(source, format);

@@ -42,4 +42,19 @@ public sealed class ExportGraphOptionTests
         Assert.AreEqual(ExportGraph.Fused, ExportOptions.ParseGraph("fused"));
         Assert.ThrowsExactly<Qwen3OnnxException>(() => ExportOptions.ParseGraph("fast"));
     }
+
+    [TestMethod]
+    public void ExpertsThatAreNotWholeBlocksAreRejectedNamingTheTensor()
+    {
+        var options = new ExportOptions
+        {
+            SourceFolder = Testing.SharedFixtures.Model("tiny-qwen3-moe"),
+            OutputFolder = ExportedFixtures.TempFolder("moe-block-64"),
+            DType = ExportDType.Int4,
+            BlockSize = 64,
+        };
+
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => Qwen3Exporter.Export(options));
+        StringAssert.Contains(error.Message, "mlp.experts.0.");
+    }
 }
