@@ -11,6 +11,8 @@ public sealed record ExportOptions
     /// <summary>Weights up to this many bytes go inline in model.onnx; larger graphs keep model.onnx.data.</summary>
     public const long DefaultInlineWeightLimit = 1_900_000_000;
 
+    public const int DefaultBlockSize = 32;
+
     /// <summary>An HF checkpoint folder with config.json (and safetensors unless synthetic).</summary>
     public string? SourceFolder { get; init; }
 
@@ -28,17 +30,42 @@ public sealed record ExportOptions
 
     public ExportDType DType { get; init; } = ExportDType.Fp32;
 
+    /// <summary>The graph flavour; null picks <see cref="ExportGraph.Fused"/> for int4/int8 (they need contrib ops), else portable.</summary>
+    public ExportGraph? Graph { get; init; }
+
+    /// <summary>Quantization block size along the input features for int4/int8 (power of two, 16…256).</summary>
+    public int BlockSize { get; init; } = DefaultBlockSize;
+
+    /// <summary>Compute logits for the last position only: [batch, 1, vocab].</summary>
+    public bool LastTokenLogitsOnly { get; init; }
+
+    /// <summary><see cref="Graph"/>, or the flavour the dtype needs when it is not given.</summary>
+    public ExportGraph ResolvedGraph => Graph ?? (IsQuantized ? ExportGraph.Fused : ExportGraph.Portable);
+
+    public bool IsQuantized => DType is ExportDType.Int4 or ExportDType.Int8;
+
     /// <summary>Longest past + new sequence the rotary tables cover; defaults to max_position_embeddings.</summary>
     public int? MaxSequenceLength { get; init; }
 
     public long InlineWeightLimit { get; init; } = DefaultInlineWeightLimit;
 
-    /// <summary>"fp32" or "fp16" (case-insensitive) → <see cref="ExportDType"/>.</summary>
+    /// <summary>"fp32", "fp16", "bf16", "int8" or "int4" (case-insensitive) → <see cref="ExportDType"/>.</summary>
     public static ExportDType ParseDType(string text) => text.ToLowerInvariant() switch
     {
         "fp32" or "float32" => ExportDType.Fp32,
         "fp16" or "float16" => ExportDType.Fp16,
-        _ => throw new Qwen3OnnxException($"unsupported dtype '{text}' (supported: fp32, fp16)"),
+        "bf16" or "bfloat16" => ExportDType.Bf16,
+        "int8" => ExportDType.Int8,
+        "int4" => ExportDType.Int4,
+        _ => throw new Qwen3OnnxException($"unsupported dtype '{text}' (supported: fp32, fp16, bf16, int8, int4)"),
+    };
+
+    /// <summary>"portable" or "fused" (case-insensitive) → <see cref="ExportGraph"/>.</summary>
+    public static ExportGraph ParseGraph(string text) => text.ToLowerInvariant() switch
+    {
+        "portable" => ExportGraph.Portable,
+        "fused" => ExportGraph.Fused,
+        _ => throw new Qwen3OnnxException($"unsupported graph '{text}' (supported: portable, fused)"),
     };
 
     /// <summary>Throws <see cref="Qwen3OnnxException"/> naming the first inconsistent option.</summary>
@@ -68,6 +95,16 @@ public sealed record ExportOptions
         if (MaxSequenceLength is <= 0)
         {
             throw new Qwen3OnnxException($"export: max sequence length must be positive (got {MaxSequenceLength})");
+        }
+
+        if (IsQuantized && ResolvedGraph == ExportGraph.Portable)
+        {
+            throw new Qwen3OnnxException($"export: dtype {DType} needs the fused graph (MatMulNBits), not portable");
+        }
+
+        if (BlockSize is < 16 or > 256 || (BlockSize & (BlockSize - 1)) != 0)
+        {
+            throw new Qwen3OnnxException($"export: block size must be a power of two from 16 to 256 (got {BlockSize})");
         }
 
         return this;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Qwen3Onnx.Export.Graph;
 using Qwen3Onnx.Export.Package;
+using Qwen3Onnx.Export.Quantization;
 using Qwen3Onnx.Export.Weights;
 using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Models.Weights;
@@ -27,11 +28,14 @@ public static class Qwen3Exporter
         Qwen3WeightNames.Validate(config, source.Weights);
         int maxSequenceLength = options.MaxSequenceLength ?? config.MaxPositionEmbeddings;
         using var staging = StagingFolder.Create(options.OutputFolder);
-        var flavor = PortableFlavor.Instance;
+        var flavor = Flavor(options);
         bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress);
         var tokenizerFiles = PackageFiles.CopyTokenizerFiles(source.Folder, staging);
         var manifest = PackageFiles.Manifest(new ManifestFacts(
-            config, source.Folder, source.Description, options.DType, flavor.Name, external ? DataFileName : null, maxSequenceLength, tokenizerFiles));
+            config, source.Folder, source.Description, options.DType, flavor.Name, external ? DataFileName : null, maxSequenceLength, tokenizerFiles)
+        {
+            LastTokenLogitsOnly = options.LastTokenLogitsOnly,
+        });
         File.WriteAllText(staging.PathOf(ExportManifest.FileName), manifest.ToJson());
         long bytes = Directory.EnumerateFiles(staging.Path).Sum(f => new FileInfo(f).Length);
         progress?.Report(new ExportProgress("moving into place", 1, 1, bytes));
@@ -55,9 +59,8 @@ public static class Qwen3Exporter
         using (var data = new ExternalDataWriter(dataPath))
         {
             var graph = new GraphBuilder("model", data);
-            var dtype = job.Options.DType == ExportDType.Fp16 ? DataType.Float16 : DataType.Float;
-            var weights = new WeightMap(graph, job.Source.Weights, dtype);
-            var context = new BuildContext(config, graph, weights, job.Flavor, job.MaxSequenceLength);
+            var weights = new WeightMap(graph, job.Source.Weights, ActivationType(job.Options.DType));
+            var context = new BuildContext(config, graph, weights, job.Flavor, job.MaxSequenceLength) { LastTokenLogitsOnly = job.Options.LastTokenLogitsOnly };
             progress?.Report(new ExportProgress("layers", 0, config.NumHiddenLayers, 0));
             Qwen3GraphBuilder.Build(context, layer =>
                 progress?.Report(new ExportProgress("layers", layer + 1, config.NumHiddenLayers, data.TensorBytes)));
@@ -83,6 +86,25 @@ public static class Qwen3Exporter
 
         return external;
     }
+
+    /// <summary>Activations and KV cache: float16 / bfloat16 for fp16 / bf16; float32 otherwise (int4/int8 quantize weights only).</summary>
+    private static DataType ActivationType(ExportDType dtype) => dtype switch
+    {
+        ExportDType.Fp16 => DataType.Float16,
+        ExportDType.Bf16 => DataType.Bfloat16,
+        _ => DataType.Float,
+    };
+
+    private static GraphFlavor Flavor(ExportOptions options) => options.ResolvedGraph switch
+    {
+        ExportGraph.Fused => new FusedFlavor(options.DType switch
+        {
+            ExportDType.Int4 => new BlockQuantizationFormat(4, options.BlockSize),
+            ExportDType.Int8 => new BlockQuantizationFormat(8, options.BlockSize),
+            _ => null,
+        }),
+        _ => PortableFlavor.Instance,
+    };
 
     private sealed record ModelJob(ExportSource Source, ExportOptions Options, StagingFolder Staging, GraphFlavor Flavor, int MaxSequenceLength);
 }

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Qwen3Onnx.Cli;
 
-/// <summary><c>qwen3-onnx export --model &lt;folder|preset&gt; --out &lt;folder&gt; [--dtype fp32|fp16] …</c></summary>
+/// <summary><c>qwen3-onnx export --model &lt;folder|preset&gt; --out &lt;folder&gt; [--dtype fp32|fp16|bf16|int8|int4] [--graph fused|portable] …</c></summary>
 internal static class ExportCommand
 {
     public static Command Create()
@@ -20,16 +20,39 @@ internal static class ExportCommand
         };
         var revision = new Option<string>("--revision") { Description = "hub branch, tag or commit when --model names a hub model", DefaultValueFactory = _ => "main" };
         var output = new Option<string?>("--out") { Description = "export folder (default: graphs/<model>-<dtype>)" };
-        var dtype = new Option<string>("--dtype") { Description = "weight precision: fp32 or fp16", DefaultValueFactory = _ => "fp32" };
+        var dtype = new Option<string>("--dtype")
+        {
+            Description = "weight precision: fp32, fp16, bf16 (CUDA only: no CPU kernels), int8 or int4 (int8/int4: block-quantized weights, float32 activations and KV cache)",
+            DefaultValueFactory = _ => "fp32",
+        };
+        var graph = new Option<string?>("--graph")
+        {
+            Description = "portable (standard ONNX ops) or fused (ONNX Runtime contrib ops); default: fused for int8/int4, which need it, else portable",
+        };
+        var blockSize = new Option<int>("--block-size")
+        {
+            Description = "int8/int4 quantization block size along the input features (power of two, 16-256)",
+            DefaultValueFactory = _ => ExportOptions.DefaultBlockSize,
+        };
+        var lastTokenLogits = new Option<bool>("--last-token-logits") { Description = "compute logits for the last position only ([batch, 1, vocab])" };
         var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
         var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
         var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
-        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, synthetic, seed, maxSeqLen };
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, graph, blockSize, lastTokenLogits, synthetic, seed, maxSeqLen };
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(() =>
         {
-            string source = ResolveModel(parse.GetValue(model)!, parse.GetValue(revision)!, parse.GetValue(synthetic), cancellation);
+            string requested = parse.GetValue(model)!;
+            string source = ResolveModel(requested, parse.GetValue(revision)!, parse.GetValue(synthetic), cancellation);
+            // A hub snapshot folder is named by its commit; name the default output after what the user asked for.
+            string? outputFolder = parse.GetValue(output)
+                ?? (source == requested ? null : Path.Combine("graphs", $"{requested.Replace('/', '-').ToLowerInvariant()}-{parse.GetValue(dtype)!.ToLowerInvariant()}"));
             var options = Options(new ExportArguments(
-                source, parse.GetValue(output), parse.GetValue(dtype)!, parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(maxSeqLen)));
+                source, outputFolder, parse.GetValue(dtype)!, parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(maxSeqLen))
+            {
+                Graph = parse.GetValue(graph),
+                BlockSize = parse.GetValue(blockSize),
+                LastTokenLogitsOnly = parse.GetValue(lastTokenLogits),
+            });
             var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
             PrintSummary(summary);
             return 0;
@@ -55,6 +78,9 @@ internal static class ExportCommand
             SyntheticSeed = args.Synthetic ? args.Seed : null,
             OutputFolder = args.Output ?? Path.Combine("graphs", $"{name}-{dtype.ToString().ToLowerInvariant()}"),
             DType = dtype,
+            Graph = args.Graph is null ? null : ExportOptions.ParseGraph(args.Graph),
+            BlockSize = args.BlockSize,
+            LastTokenLogitsOnly = args.LastTokenLogitsOnly,
             MaxSequenceLength = args.MaxSequenceLength,
         };
     }
@@ -109,5 +135,12 @@ internal static class ExportCommand
 
     private static string Gigabytes(long bytes) => $"{bytes / 1e9:F2} GB";
 
-    private sealed record ExportArguments(string Model, string? Output, string DType, bool Synthetic, ulong Seed, int? MaxSequenceLength);
+    private sealed record ExportArguments(string Model, string? Output, string DType, bool Synthetic, ulong Seed, int? MaxSequenceLength)
+    {
+        public string? Graph { get; init; }
+
+        public int BlockSize { get; init; } = ExportOptions.DefaultBlockSize;
+
+        public bool LastTokenLogitsOnly { get; init; }
+    }
 }

@@ -5,16 +5,20 @@ using Qwen3Onnx.Onnx;
 namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
-/// A graph flavour: the emitters for projections, norms and attention, chosen once per export.
-/// "portable" uses standard ONNX ops only; a "fused" flavour can swap in ONNX Runtime contrib ops.
+/// A graph flavour: the emitters for embedding, projections, norms, attention and MoE blocks, chosen once per export.
+/// "portable" uses standard ONNX ops only; "fused" swaps in ONNX Runtime contrib ops.
 /// </summary>
 internal abstract class GraphFlavor
 {
     public abstract string Name { get; }
+
+    public abstract IEmbeddingEmitter Embedding(GraphBuilder g, WeightMap weights, Qwen3Config config);
 
     public abstract IProjectionEmitter Projection(GraphBuilder g, WeightMap weights);
 
     public abstract INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon);
 
     public abstract IAttentionEmitter Attention(GraphBuilder g, Qwen3Config config, ModelInputs inputs, WeightMap weights, int maxSequenceLength);
+
+    public abstract IMoeEmitter Moe(GraphBuilder g, Qwen3Config config, WeightMap weights);
 }

@@ -11,13 +11,18 @@ internal sealed class PortableFlavor : GraphFlavor
 
     public override string Name => "portable";
 
+    public override IEmbeddingEmitter Embedding(GraphBuilder g, WeightMap weights, Qwen3Config config) => new GatherEmbedding(g, weights);
+
     public override IProjectionEmitter Projection(GraphBuilder g, WeightMap weights) => new MatMulProjection(g, weights);
 
     public override INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon) => new PortableRmsNorm(g, weights, epsilon);
 
     public override IAttentionEmitter Attention(GraphBuilder g, Qwen3Config config, ModelInputs inputs, WeightMap weights, int maxSequenceLength)
     {
-        var rotary = new Rotary(g, config, inputs, weights.RotaryTables(config, maxSequenceLength), weights.WeightType);
+        var tables = weights.RotaryTables(config, maxSequenceLength);
+        var rotary = new Rotary(g, config, inputs, tables, new RotaryLayout(HeadsAxis: 1, weights.WeightType));
         return new PortableAttention(g, config, inputs, rotary);
     }
+
+    public override IMoeEmitter Moe(GraphBuilder g, Qwen3Config config, WeightMap weights) => new PortableMoe(g, config, weights);
 }

@@ -21,4 +21,10 @@ internal sealed class PortableRmsNorm(GraphBuilder g, WeightMap weights, double 
         var normalised = g.Mul(g.Mul(xf, inverseRms), weights.Norm(hfWeightName));
         return g.Cast(normalised, x.ElementType);
     }
+
+    public (OnnxValue Normed, OnnxValue Sum) AddRmsNorm(OnnxValue x, OnnxValue delta, string hfWeightName)
+    {
+        var sum = g.Add(x, delta);
+        return (RmsNorm(sum, hfWeightName), sum);
+    }
 }

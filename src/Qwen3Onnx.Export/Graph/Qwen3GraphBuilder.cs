@@ -13,11 +13,15 @@ namespace Qwen3Onnx.Export.Graph;
 ///   for each layer:  h = x + Attention(RmsNorm(x));  x = h + FeedForward(RmsNorm(h))
 ///   logits = LmHead(FinalNorm(x))
 /// </code>
+/// Each residual add is emitted together with the norm that reads its sum (the next layer's input norm, or the
+/// final norm), so a fused flavour can turn the pair into one SkipSimplifiedLayerNormalization.
 /// The MoE model overrides only <see cref="FeedForward"/>.
 /// </summary>
 internal class Qwen3GraphBuilder
 {
     private readonly IAttentionEmitter _attention;
+    private readonly IEmbeddingEmitter _embedding;
+    private readonly bool _lastTokenLogitsOnly;
     private readonly List<(OnnxValue Key, OnnxValue Value)> _presents = [];
 
     protected Qwen3GraphBuilder(BuildContext context)
@@ -25,10 +29,13 @@ internal class Qwen3GraphBuilder
         Config = context.Config;
         G = context.Graph;
         Weights = context.Weights;
+        Flavor = context.Flavor;
         Inputs = DeclareInputs();
         Projection = context.Flavor.Projection(G, Weights);
         Norm = context.Flavor.Norm(G, Weights, Config.RmsNormEps);
+        _embedding = context.Flavor.Embedding(G, Weights, Config);
         _attention = context.Flavor.Attention(G, Config, Inputs, Weights, context.MaxSequenceLength);
+        _lastTokenLogitsOnly = context.LastTokenLogitsOnly;
     }
 
     protected Qwen3Config Config { get; }
@@ -36,6 +43,8 @@ internal class Qwen3GraphBuilder
     protected GraphBuilder G { get; }
 
     protected WeightMap Weights { get; }
+
+    protected GraphFlavor Flavor { get; }
 
     protected ModelInputs Inputs { get; }
 
@@ -92,13 +101,14 @@ internal class Qwen3GraphBuilder
     private void Emit(Action<int>? layerDone)
     {
         var x = Embedding();
+        var normed = RmsNorm("input_layernorm", x, InputNorm(0));
         for (int layer = 0; layer < Config.NumHiddenLayers; layer++)
         {
-            x = DecoderLayer(layer, x);
+            (normed, x) = DecoderLayer(layer, x, normed);
             layerDone?.Invoke(layer);
         }
 
-        G.AddOutput(LmHead(RmsNorm("norm", x, FinalNorm)), GraphIoNames.Logits);
+        G.AddOutput(LmHead(normed), GraphIoNames.Logits);
         for (int layer = 0; layer < _presents.Count; layer++)
         {
             G.AddOutput(_presents[layer].Key, GraphIoNames.PresentKey(layer));
@@ -106,23 +116,25 @@ internal class Qwen3GraphBuilder
         }
     }
 
-    private OnnxValue DecoderLayer(int layer, OnnxValue x)
+    /// <summary>Returns the residual stream after the layer and its normalisation by the next norm (next layer's input norm, or the final norm).</summary>
+    private (OnnxValue Normed, OnnxValue X) DecoderLayer(int layer, OnnxValue x, OnnxValue normedX)
     {
         using var scope = G.Scope($"layers.{layer}");
-        var h = Residual("attn_residual", x, Attention(layer, RmsNorm("input_layernorm", x, InputNorm(layer))));
-        return Residual("mlp_residual", h, FeedForward(layer, RmsNorm("post_attention_layernorm", h, PostAttentionNorm(layer))));
+        var (normedH, h) = Residual("attn_residual", x, Attention(layer, normedX), PostAttentionNorm(layer));
+        string nextNorm = layer + 1 < Config.NumHiddenLayers ? InputNorm(layer + 1) : FinalNorm;
+        return Residual("mlp_residual", h, FeedForward(layer, normedH), nextNorm);
     }
 
-    private OnnxValue Residual(string scopeName, OnnxValue x, OnnxValue delta)
+    private (OnnxValue Normed, OnnxValue Sum) Residual(string scopeName, OnnxValue x, OnnxValue delta, string normWeight)
     {
         using var scope = G.Scope(scopeName);
-        return G.Add(x, delta);
+        return Norm.AddRmsNorm(x, delta, normWeight);
     }
 
     private OnnxValue Embedding()
     {
         using var scope = G.Scope("embed_tokens");
-        return G.Gather(Weights.Embedding(), Inputs.InputIds);       // [B, S, H]
+        return _embedding.Embed(Inputs.InputIds);                   // [B, S, H]
     }
 
     /// <summary>
@@ -151,6 +163,12 @@ internal class Qwen3GraphBuilder
 
     private OnnxValue LmHead(OnnxValue x)
     {
+        if (_lastTokenLogitsOnly)
+        {
+            using var last = G.Scope("last_token");
+            x = G.Slice(x, 1, -1, long.MaxValue, 1);                 // [B, 1, H]
+        }
+
         var logits = Project("lm_head", x, OutputProjection(Config));  // tied: the embedding, transposed
         using var scope = G.Scope("lm_head");
         return G.Cast(logits, DataType.Float);

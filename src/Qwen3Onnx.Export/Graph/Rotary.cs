@@ -19,16 +19,16 @@ internal sealed class Rotary
     private readonly OnnxValue _cos;
     private readonly OnnxValue _sin;
 
-    public Rotary(GraphBuilder g, Qwen3Config config, ModelInputs inputs, (OnnxValue Cos, OnnxValue Sin) tables, DataType activationType)
+    public Rotary(GraphBuilder g, Qwen3Config config, ModelInputs inputs, (OnnxValue Cos, OnnxValue Sin) tables, RotaryLayout layout)
     {
         _g = g;
         _headDim = config.HeadDim;
         using var scope = g.Scope("rotary");
-        _cos = ForPositions(tables.Cos, inputs.PositionIds, activationType);
-        _sin = ForPositions(tables.Sin, inputs.PositionIds, activationType);
+        _cos = ForPositions(tables.Cos, inputs.PositionIds, layout);
+        _sin = ForPositions(tables.Sin, inputs.PositionIds, layout);
     }
 
-    /// <summary>Rotates x [B, heads, S, D].</summary>
+    /// <summary>Rotates x, [B, H, S, D] or [B, S, H, D] as the layout says.</summary>
     public OnnxValue Apply(OnnxValue x)
     {
         int half = _headDim / 2;
@@ -38,11 +38,11 @@ internal sealed class Rotary
         return _g.Add(_g.Mul(x, _cos), _g.Mul(rotated, _sin));
     }
 
-    /// <summary>table [max_len, D/2] gathered by position_ids [B, S] → [B, 1, S, D] in the activation dtype.</summary>
-    private OnnxValue ForPositions(OnnxValue table, OnnxValue positionIds, DataType activationType)
+    /// <summary>table [max_len, D/2] gathered by position_ids [B, S] → [B, S, D] with a unit heads axis, in the activation dtype.</summary>
+    private OnnxValue ForPositions(OnnxValue table, OnnxValue positionIds, RotaryLayout layout)
     {
         var halfRow = _g.Gather(table, positionIds);                 // [B, S, D/2]
         var row = _g.Concat(-1, _headDim, halfRow, halfRow);          // [B, S, D]
-        return _g.Cast(_g.Unsqueeze(row, 1), activationType);        // [B, 1, S, D]
+        return _g.Cast(_g.Unsqueeze(row, layout.HeadsAxis), layout.ActivationType);
     }
 }

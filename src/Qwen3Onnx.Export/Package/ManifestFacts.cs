@@ -11,4 +11,7 @@ internal sealed record ManifestFacts(
     string Flavor,
     string? ExternalDataFile,
     int MaxSequenceLength,
-    IReadOnlyList<string> TokenizerFiles);
+    IReadOnlyList<string> TokenizerFiles)
+{
+    public bool LastTokenLogitsOnly { get; init; }
+}

@@ -46,8 +46,14 @@ internal static class PackageFiles
         {
             Source = facts.SourceDescription,
             Config = config,
-            DType = facts.DType == ExportDType.Fp16 ? "fp16" : "fp32",
-            KvDType = facts.DType == ExportDType.Fp16 ? "float16" : "float32",
+            DType = facts.DType.ToString().ToLowerInvariant(),
+            KvDType = facts.DType switch
+            {
+                ExportDType.Fp16 => "float16",
+                ExportDType.Bf16 => "bfloat16",
+                _ => "float32",
+            },
+            LastTokenLogitsOnly = facts.LastTokenLogitsOnly,
             Graph = facts.Flavor,
             ExternalDataFile = facts.ExternalDataFile,
             MaxSequenceLength = facts.MaxSequenceLength,

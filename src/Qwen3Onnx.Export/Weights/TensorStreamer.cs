@@ -73,12 +73,34 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         }
     }
 
+    /// <summary>Writes one expert's gate and up projections interleaved row by row (MoE fc1 with swiglu_fusion = 1).</summary>
+    public void WriteInterleaved(string gateName, string upName, Stream destination)
+    {
+        int count = checked((int)(2 * source.GetInfo(gateName).ElementCount));
+        float[] fused = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            ExpertInterleaver.Read(source, gateName, upName, fused.AsSpan(0, count));
+            Write(fused.AsSpan(0, count), destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(fused);
+        }
+    }
+
     /// <summary>Writes float32 values converted to the target dtype.</summary>
     public void Write(ReadOnlySpan<float> values, Stream destination)
     {
         if (target == DataType.Float)
         {
             destination.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        if (target == DataType.Bfloat16)
+        {
+            WriteBFloat16(values, destination);
             return;
         }
 
@@ -92,6 +114,21 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         finally
         {
             ArrayPool<Half>.Shared.Return(halves);
+        }
+    }
+
+    private static void WriteBFloat16(ReadOnlySpan<float> values, Stream destination)
+    {
+        ushort[] bits = ArrayPool<ushort>.Shared.Rent(values.Length);
+        try
+        {
+            var span = bits.AsSpan(0, values.Length);
+            DTypes.Float32ToBFloat16(values, span);
+            destination.Write(MemoryMarshal.AsBytes(span));
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(bits);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Qwen3Onnx.Export.Quantization;
+using Qwen3Onnx.Models;
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Models.Weights;
 using Qwen3Onnx.Onnx;
@@ -14,8 +16,9 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
 {
     private readonly TensorStreamer _streamer = new(source, weightType);
     private readonly TensorStreamer _float32Streamer = new(source, DataType.Float);
+    private QuantizingStreamer? _quantizing;
 
-    /// <summary>Element type of matrices and activations: float or float16.</summary>
+    /// <summary>Element type of matrices and activations: float, float16 or bfloat16.</summary>
     public DataType WeightType => weightType;
 
     /// <summary>An HF linear weight [out, in] as a MatMul right-hand side [in, out].</summary>
@@ -48,6 +51,91 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         });
     }
 
+
+    /// <summary>Norm weights in <paramref name="type"/> (fused norms take γ in the activation dtype).</summary>
+    public OnnxValue Norm(string hfName, DataType type) =>
+        type == DataType.Float
+            ? Norm(hfName)
+            : graph.AddInitializer($"{hfName}.{type}", type, source.GetInfo(hfName).Shape.ToArray(), s => _streamer.WriteAsIs(hfName, s));
+
+    /// <summary>An HF linear weight [out, in] block-quantized for MatMulNBits: codes [out, k_blocks, blob], scales [out, k_blocks].</summary>
+    public QuantizedWeight BlockQuantized(string hfName, BlockQuantizationFormat format)
+    {
+        var shape = source.GetInfo(hfName).Shape;
+        long rows = shape[0], columns = shape[1];
+        long blocks = format.BlocksPerRow((int)columns);
+        var scales = new float[checked(rows * blocks)];
+        var packed = graph.AddInitializer(
+            $"{hfName}.int{format.Bits}", DataType.Uint8, [rows, blocks, format.BlobSize], s => Quantizing(format).WriteRows(hfName, s, scales));
+        return new QuantizedWeight(packed, Scales($"{hfName}.scales", [rows, blocks], scales), rows, columns);
+    }
+
+    /// <summary>The embedding block-quantized for GatherBlockQuantized: codes [vocab, hidden·bits/8], scales [vocab, hidden / block].</summary>
+    public QuantizedWeight QuantizedEmbedding(BlockQuantizationFormat format)
+    {
+        const string name = Qwen3WeightNames.Embedding;
+        var shape = source.GetInfo(name).Shape;
+        long rows = shape[0], columns = shape[1];
+        RequireWholeBlocks(name, columns, format);
+        var scales = new float[checked(rows * (columns / format.BlockSize))];
+        var packed = graph.AddInitializer(
+            $"{name}.gather_int{format.Bits}", DataType.Uint8, [rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteRows(name, s, scales));
+        return new QuantizedWeight(packed, Scales($"{name}.gather_scales", [rows, columns / format.BlockSize], scales), rows, columns);
+    }
+
+    /// <summary>MoE fc1: every expert's gate and up interleaved row by row, stacked to [E, 2·inter, hidden].</summary>
+    public OnnxValue InterleavedGateUp(ExpertWeightNames experts)
+    {
+        var shape = source.GetInfo(experts.Gate[0]).Shape;
+        return graph.AddInitializer(experts.Fc1StackName, weightType, [experts.Gate.Count, 2 * shape[0], shape[1]], s =>
+        {
+            for (int e = 0; e < experts.Gate.Count; e++)
+            {
+                _streamer.WriteInterleaved(experts.Gate[e], experts.Up[e], s);
+            }
+        });
+    }
+
+    /// <summary>Weights of every expert in HF layout [out, in], stacked to [E, out, in].</summary>
+    public OnnxValue StackedAsIs(string stackedName, IReadOnlyList<string> hfNames)
+    {
+        var shape = source.GetInfo(hfNames[0]).Shape;
+        return graph.AddInitializer(stackedName, weightType, [hfNames.Count, shape[0], shape[1]], s =>
+        {
+            foreach (string name in hfNames)
+            {
+                _streamer.WriteAsIs(name, s);
+            }
+        });
+    }
+
+    /// <summary>QMoE fc1: gate/up interleaved per expert, quantized: codes [E, 2·inter, hidden·bits/8], scales [E, 2·inter, hidden / block].</summary>
+    public QuantizedWeight QuantizedInterleavedGateUp(ExpertWeightNames experts, BlockQuantizationFormat format)
+    {
+        var shape = source.GetInfo(experts.Gate[0]).Shape;
+        long count = experts.Gate.Count, rows = 2 * shape[0], columns = shape[1];
+        RequireWholeBlocks(experts.Gate[0], columns, format);
+        var scales = new float[checked(count * rows * (columns / format.BlockSize))];
+        var packed = graph.AddInitializer(
+            $"{experts.Fc1StackName}.int{format.Bits}",
+            DataType.Uint8,
+            [count, rows, columns / format.ValuesPerByte],
+            s => Quantizing(format).WriteInterleavedGateUp(experts.Gate, experts.Up, s, scales));
+        return new QuantizedWeight(packed, Scales($"{experts.Fc1StackName}.scales", [count, rows, columns / format.BlockSize], scales), rows, columns);
+    }
+
+    /// <summary>QMoE fc2: each expert's [out, in] weight quantized, stacked: codes [E, out, in·bits/8], scales [E, out, in / block].</summary>
+    public QuantizedWeight QuantizedStack(string stackedName, IReadOnlyList<string> hfNames, BlockQuantizationFormat format)
+    {
+        var shape = source.GetInfo(hfNames[0]).Shape;
+        long count = hfNames.Count, rows = shape[0], columns = shape[1];
+        RequireWholeBlocks(hfNames[0], columns, format);
+        var scales = new float[checked(count * rows * (columns / format.BlockSize))];
+        var packed = graph.AddInitializer(
+            $"{stackedName}.int{format.Bits}", DataType.Uint8, [count, rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteStacked(hfNames, s, scales));
+        return new QuantizedWeight(packed, Scales($"{stackedName}.scales", [count, rows, columns / format.BlockSize], scales), rows, columns);
+    }
+
     /// <summary>The rotary tables cos and sin, [positions, head_dim / 2] float32, YaRN scaling included.</summary>
     public (OnnxValue Cos, OnnxValue Sin) RotaryTables(Qwen3Config config, int positions)
     {
@@ -57,6 +145,22 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
             graph.AddInitializer("rotary.cos_cache", DataType.Float, dims, s => WriteRotary(rope, positions, s, cos: true)),
             graph.AddInitializer("rotary.sin_cache", DataType.Float, dims, s => WriteRotary(rope, positions, s, cos: false)));
     }
+
+
+    /// <summary>GatherBlockQuantized and QMoE pack along the unpadded input axis: it must be whole blocks.</summary>
+    private static void RequireWholeBlocks(string name, long columns, BlockQuantizationFormat format)
+    {
+        if (columns % format.BlockSize != 0)
+        {
+            throw new Qwen3OnnxException($"{name}: {columns} input features are not a multiple of block size {format.BlockSize}; choose a smaller --block-size");
+        }
+    }
+
+    private QuantizingStreamer Quantizing(BlockQuantizationFormat format) =>
+        _quantizing is { } q && q.Format == format ? q : _quantizing = new QuantizingStreamer(source, format);
+
+    private OnnxValue Scales(string name, long[] dims, float[] scales) =>
+        graph.AddInitializer(name, DataType.Float, dims, s => _float32Streamer.Write(scales, s));
 
     private long[] Transposed(string hfName)
     {

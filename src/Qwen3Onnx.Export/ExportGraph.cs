@@ -1,0 +1,8 @@
+namespace Qwen3Onnx.Export;
+
+/// <summary>Which ops the graph may use: standard ONNX only, or ONNX Runtime contrib ops (docs/FUSED_OPS.md).</summary>
+public enum ExportGraph
+{
+    Portable,
+    Fused,
+}

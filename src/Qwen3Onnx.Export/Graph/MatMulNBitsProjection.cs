@@ -1,0 +1,31 @@
+using Qwen3Onnx.Export.Quantization;
+using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Onnx;
+
+namespace Qwen3Onnx.Export.Graph;
+
+/// <summary>
+/// Block-quantized projection: com.microsoft MatMulNBits on the HF [out, in] weight quantized while it streams,
+/// activations float32 with accuracy_level 4 (int8 activations per block: ONNX Runtime's fast CPU path).
+/// </summary>
+internal sealed class MatMulNBitsProjection(GraphBuilder g, WeightMap weights, BlockQuantizationFormat format) : IProjectionEmitter
+{
+    private const long Int8AccuracyLevel = 4;
+
+    public OnnxValue Project(OnnxValue x, string hfWeightName)
+    {
+        var weight = weights.BlockQuantized(hfWeightName, format);
+        return g.AddNode(new NodeSpec("MatMulNBits", [x, weight.Packed, weight.Scales], [new(x.ElementType, [.. x.Shape.SkipLast(1), weight.Rows])])
+        {
+            Domain = ContribOps.Domain,
+            Attributes =
+            [
+                Attributes.Int("K", weight.Columns),
+                Attributes.Int("N", weight.Rows),
+                Attributes.Int("bits", format.Bits),
+                Attributes.Int("block_size", format.BlockSize),
+                Attributes.Int("accuracy_level", Int8AccuracyLevel),
+            ],
+        })[0];
+    }
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using Qwen3Onnx.Export.Quantization;
+using Qwen3Onnx.Models.Weights;
+
+namespace Qwen3Onnx.Export.Weights;
+
+/// <summary>
+/// Streams checkpoint matrices into block-quantized codes a band of rows at a time (rows are independent), so a
+/// large matrix is never held whole; the per-block scales, an eighth of the codes' size or less, are collected for
+/// the scales initializer written right after.
+/// </summary>
+internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantizationFormat format)
+{
+    /// <summary>Floats held per band; 4M floats is 16 MB.</summary>
+    private const int TileElements = 4 << 20;
+
+    public BlockQuantizationFormat Format => format;
+
+    /// <summary>Quantizes the [rows, columns] tensor <paramref name="name"/>; its scales go to <paramref name="scales"/>.</summary>
+    public void WriteRows(string name, Stream destination, Span<float> scales)
+    {
+        var shape = source.GetInfo(name).Shape;
+        int rows = checked((int)shape[0]), columns = checked((int)shape[1]);
+        var quantizer = new BlockQuantizer(format, columns);
+        int band = Math.Clamp(TileElements / columns, 1, rows);
+        float[] tile = ArrayPool<float>.Shared.Rent(band * columns);
+        byte[] packed = ArrayPool<byte>.Shared.Rent(band * quantizer.BytesPerRow);
+        try
+        {
+            for (int r0 = 0; r0 < rows; r0 += band)
+            {
+                int count = Math.Min(band, rows - r0);
+                var values = tile.AsSpan(0, count * columns);
+                source.ReadFloat32(name, (long)r0 * columns, values);
+                var codes = packed.AsSpan(0, count * quantizer.BytesPerRow);
+                quantizer.QuantizeRows(values, codes, scales.Slice(r0 * quantizer.BlocksPerRow, count * quantizer.BlocksPerRow));
+                destination.Write(codes);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tile);
+            ArrayPool<byte>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>fc1 of QMoE: each expert's gate and up rows interleaved (g0, u0, g1, u1, …), quantized one expert at a time.</summary>
+    public void WriteInterleavedGateUp(IReadOnlyList<string> gates, IReadOnlyList<string> ups, Stream destination, Span<float> scales)
+    {
+        var shape = source.GetInfo(gates[0]).Shape;
+        int inter = checked((int)shape[0]), hidden = checked((int)shape[1]);
+        var quantizer = new BlockQuantizer(format, hidden);
+        int blocksPerExpert = 2 * inter * quantizer.BlocksPerRow;
+        float[] fused = ArrayPool<float>.Shared.Rent(2 * inter * hidden);
+        byte[] packed = ArrayPool<byte>.Shared.Rent(2 * inter * quantizer.BytesPerRow);
+        try
+        {
+            for (int e = 0; e < gates.Count; e++)
+            {
+                var values = fused.AsSpan(0, 2 * inter * hidden);
+                ExpertInterleaver.Read(source, gates[e], ups[e], values);
+                var codes = packed.AsSpan(0, 2 * inter * quantizer.BytesPerRow);
+                quantizer.QuantizeRows(values, codes, scales.Slice(e * blocksPerExpert, blocksPerExpert));
+                destination.Write(codes);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(fused);
+            ArrayPool<byte>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>Each tensor in turn, as <see cref="WriteRows"/>, scales stacked in the same order.</summary>
+    public void WriteStacked(IReadOnlyList<string> names, Stream destination, Span<float> scales)
+    {
+        int each = scales.Length / names.Count;
+        for (int i = 0; i < names.Count; i++)
+        {
+            WriteRows(names[i], destination, scales.Slice(i * each, each));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Qwen3Onnx.Models.Package;
+using Qwen3Onnx.Onnx.Proto;
+
+namespace Qwen3Onnx.Export.Tests.Fused;
+
+[TestClass]
+public sealed class FusedGraphStructureTests
+{
+    [TestMethod]
+    [DataRow("tiny-qwen3", 2)]
+    [DataRow("tiny-qwen3-untied-sharded", 3)]
+    public void DenseFloatLayersUseGroupQueryAttentionAndFusedNorms(string model, int layers)
+    {
+        var graph = OnnxModels.Read(FusedExports.Folder(model)).Graph;
+
+        for (int layer = 0; layer < layers; layer++)
+        {
+            var ops = OpsOf(graph, $"/model/layers.{layer}/");
+            Assert.AreEqual(1, ops.Count(op => op == "GroupQueryAttention"), $"layer {layer}");
+            Assert.AreEqual(2, ops.Count(op => op == "SkipSimplifiedLayerNormalization"), $"layer {layer}: attention and MLP residuals");
+            Assert.AreEqual(2, ops.Count(op => op == "SimplifiedLayerNormalization"), $"layer {layer}: q_norm and k_norm");
+            Assert.AreEqual(7, ops.Count(op => op == "MatMul"), $"layer {layer}: seven projections");
+            Assert.IsFalse(ops.Contains("Softmax"), $"layer {layer}: attention is not decomposed");
+        }
+
+        Assert.AreEqual(1, graph.Node.Count(n => n.OpType == "SimplifiedLayerNormalization" && n.Name.StartsWith("/model/input_layernorm/", StringComparison.Ordinal)));
+        var gqa = graph.Node.First(n => n.OpType == "GroupQueryAttention");
+        Assert.AreEqual("com.microsoft", gqa.Domain);
+        Assert.AreEqual(0, gqa.Attribute.Single(a => a.Name == "do_rotary").I, "RoPE stays outside GQA");
+    }
+
+    [TestMethod]
+    public void FusedModelImportsTheContribDomain()
+    {
+        var model = OnnxModels.Read(FusedExports.Folder("tiny-qwen3"));
+
+        CollectionAssert.Contains(model.OpsetImport.Select(o => o.Domain).ToList(), "com.microsoft");
+        var manifest = ExportManifest.ReadFolder(FusedExports.Folder("tiny-qwen3"));
+        Assert.AreEqual("fused", manifest.Graph);
+        Assert.AreEqual("fp32", manifest.DType);
+    }
+
+    [TestMethod]
+    public void MoeLayersUseTheMoeOperatorWithAFloat32Router()
+    {
+        var model = OnnxModels.Read(FusedExports.Folder("tiny-qwen3-moe"));
+
+        for (int layer = 0; layer < 2; layer++)
+        {
+            var moe = model.Graph.Node.Single(n => n.OpType == "MoE" && n.Name.StartsWith($"/model/layers.{layer}/moe/", StringComparison.Ordinal));
+            Assert.AreEqual(1, moe.Attribute.Single(a => a.Name == "swiglu_fusion").I);
+            Assert.AreEqual(2, moe.Attribute.Single(a => a.Name == "k").I);
+            CollectionAssert.AreEqual(new long[] { 8, 64, 64 }, OnnxModels.Initializer(model, moe.Input[2]).Dims.ToArray(), "fc1 [E, 2·inter, hidden]");
+            CollectionAssert.AreEqual(new long[] { 8, 64, 32 }, OnnxModels.Initializer(model, moe.Input[4]).Dims.ToArray(), "fc2 [E, hidden, inter]");
+        }
+
+        Assert.IsFalse(model.Graph.Node.Any(n => n.OpType == "Loop"), "no portable expert loop");
+        Assert.AreEqual((int)TensorProto.Types.DataType.Float, OnnxModels.Initializer(model, "model.layers.0.mlp.gate.weight.T").DataType);
+    }
+
+    [TestMethod]
+    [DataRow("tiny-qwen3", ExportDType.Int4, 2)]
+    [DataRow("tiny-qwen3-untied-sharded", ExportDType.Int8, 3)]
+    public void QuantizedDenseGraphProjectsEveryLinearThroughMatMulNBits(string model, ExportDType dtype, int layers)
+    {
+        var graph = OnnxModels.Read(FusedExports.Folder(model, dtype)).Graph;
+
+        Assert.AreEqual((7 * layers) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "seven projections per layer and lm_head");
+        Assert.IsFalse(graph.Node.Any(n => n.OpType == "MatMul"));
+        long bits = dtype == ExportDType.Int4 ? 4 : 8;
+        Assert.IsTrue(graph.Node.Where(n => n.OpType == "MatMulNBits").All(n =>
+            n.Attribute.Single(a => a.Name == "bits").I == bits
+            && n.Attribute.Single(a => a.Name == "block_size").I == 32
+            && n.Attribute.Single(a => a.Name == "accuracy_level").I == 4));
+        Assert.IsNotNull(graph.Node.SingleOrDefault(n => n.Name == "/model/lm_head/MatMulNBits"));
+    }
+
+    [TestMethod]
+    public void TiedQuantizedEmbeddingUsesGatherBlockQuantizedAndUntiedKeepsAFloatGather()
+    {
+        var tied = OnnxModels.Read(FusedExports.Folder("tiny-qwen3", ExportDType.Int4)).Graph;
+        var untied = OnnxModels.Read(FusedExports.Folder("tiny-qwen3-untied-sharded", ExportDType.Int8)).Graph;
+
+        Assert.AreEqual("GatherBlockQuantized", tied.Node.Single(n => n.Name.StartsWith("/model/embed_tokens/", StringComparison.Ordinal)).OpType);
+        Assert.AreEqual("Gather", untied.Node.Single(n => n.Name.StartsWith("/model/embed_tokens/", StringComparison.Ordinal)).OpType);
+    }
+
+    [TestMethod]
+    public void QuantizedMoeUsesQMoeAndKeepsTheRouterMatMulInFloat32()
+    {
+        var model = OnnxModels.Read(FusedExports.Folder("tiny-qwen3-moe", ExportDType.Int4));
+        var graph = model.Graph;
+
+        var qmoe = graph.Node.Where(n => n.OpType == "QMoE").ToList();
+        Assert.HasCount(2, qmoe);
+        Assert.AreEqual(4, qmoe[0].Attribute.Single(a => a.Name == "expert_weight_bits").I);
+        CollectionAssert.AreEqual(new long[] { 8, 64, 32 }, OnnxModels.Initializer(model, qmoe[0].Input[2]).Dims.ToArray(), "fc1 codes [E, 2·inter, hidden/2]");
+        CollectionAssert.AreEqual(new long[] { 8, 64, 16 }, OnnxModels.Initializer(model, qmoe[0].Input[5]).Dims.ToArray(), "fc2 codes [E, hidden, inter/2]");
+        Assert.AreEqual((4 * 2) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "attention projections and lm_head");
+        Assert.AreEqual(2, graph.Node.Count(n => n.OpType == "MatMul" && n.Name.Contains("/moe/router/", StringComparison.Ordinal)));
+        var manifest = ExportManifest.ReadFolder(FusedExports.Folder("tiny-qwen3-moe", ExportDType.Int4));
+        Assert.AreEqual("int4", manifest.DType);
+        Assert.AreEqual("float32", manifest.KvDType);
+    }
+
+    private static List<string> OpsOf(GraphProto graph, string prefix) =>
+        graph.Node.Where(n => n.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(n => n.OpType).ToList();
+}
