@@ -51,8 +51,9 @@ public sealed class BatchScheduler : IAsyncDisposable
         {
             await _loop;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
+            // The loop ends by one of these when the server stops.
         }
 
         _stopping.Dispose();

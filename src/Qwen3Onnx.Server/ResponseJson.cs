@@ -20,7 +20,12 @@ internal static class ResponseJson
         return http.Response.WriteAsJsonAsync(body, Options);
     }
 
-    public static Task WriteErrorAsync(HttpContext http, ApiException error) => WriteAsync(http, error.Status, error.ToBody());
+    /// <summary>Error objects keep their null <c>param</c> and <c>code</c>: clients expect all four fields.</summary>
+    public static Task WriteErrorAsync(HttpContext http, ApiException error)
+    {
+        http.Response.StatusCode = error.Status;
+        return http.Response.WriteAsJsonAsync(error.ToBody());
+    }
 
     public static void StartEvents(HttpContext http)
     {
