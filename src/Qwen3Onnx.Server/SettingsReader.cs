@@ -29,6 +29,11 @@ internal static class SettingsReader
             throw ApiException.BadField("prompt", "the prompt is empty");
         }
 
+        if (prompt.Any(id => (uint)id >= (uint)model.Session.VocabSize))
+        {
+            throw ApiException.BadField("prompt", $"the prompt has token ids outside the model's vocabulary of {model.Session.VocabSize} (tokenizer and model do not match)");
+        }
+
         int room = model.ContextLength - prompt.Length;
         if (room <= 0)
         {
