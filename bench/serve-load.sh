@@ -54,7 +54,7 @@ one_request() {
   out="$WORK/response-$i.json"
   read -r code seconds < <(curl -s -o "$out" -w '%{http_code} %{time_total}\n' --max-time "$DURATION" \
     -H 'Content-Type: application/json' -d "$body" "$BASE/v1/chat/completions" || echo "000 0")
-  echo "$code $seconds $(grep -c '"finish_reason"' "$out" 2>/dev/null || echo 0)"
+  echo "$code $seconds $(grep -c '"finish_reason"' "$out" 2>/dev/null; true)"
 }
 export -f one_request
 export WORK NAME MAX_TOKENS BASE DURATION
@@ -64,15 +64,16 @@ seq 1 "$REQUESTS" | timeout "$DURATION" xargs -P "$CONCURRENCY" -I{} bash -c 'on
 END=$(date +%s.%N)
 
 METRICS="$(curl -s "$BASE/metrics")"
-awk -v n="$REQUESTS" -v start="$START" -v end="$END" -v c="$CONCURRENCY" -v metrics="$METRICS" '
-  { done++; if ($1 == 200 && $3 >= 1) { ok++; lat[ok] = $2 } else failed++ }
+DONE=$(wc -l <"$WORK/results.txt")
+awk '$1 == 200 && $3 >= 1 { print $2 }' "$WORK/results.txt" | sort -g >"$WORK/latencies.txt"
+awk -v n="$REQUESTS" -v done="$DONE" -v start="$START" -v end="$END" -v c="$CONCURRENCY" -v metrics="$METRICS" '
+  { lat[++ok] = $1 }
   END {
-    lost = n - done; wall = end - start
-    asort(lat)
+    wall = end - start
     p50 = ok ? lat[int((ok - 1) * 0.50) + 1] : 0
     p99 = ok ? lat[int((ok - 1) * 0.99) + 1] : 0
-    printf "requests %d  concurrency %d  ok %d  failed %d  lost %d\n", n, c, ok, failed + 0, lost
+    printf "requests %d  concurrency %d  ok %d  failed %d  lost %d\n", n, c, ok, done - ok, n - done
     printf "wall %.2f s  throughput %.2f req/s  latency p50 %.3f s  p99 %.3f s\n", wall, ok / wall, p50, p99
     printf "server metrics %s\n", metrics
     exit (ok == n) ? 0 : 1
-  }' "$WORK/results.txt"
+  }' "$WORK/latencies.txt"
