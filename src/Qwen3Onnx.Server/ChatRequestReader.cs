@@ -17,8 +17,19 @@ internal static class ChatRequestReader
         SettingsReader.RequireModel(root, model);
         var messages = Messages(root);
         var options = new ChatTemplateOptions { EnableThinking = EnableThinking(root), Tools = Tools(root) };
-        int[] prompt = model.Tokenizer.Encode(ChatTemplate.Render(messages, options));
-        return SettingsReader.Read(root, model, prompt);
+        return SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(messages, options)));
+    }
+
+    private static string Render(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions options)
+    {
+        try
+        {
+            return ChatTemplate.Render(messages, options);
+        }
+        catch (Qwen3OnnxException ex)
+        {
+            throw ApiException.BadField("messages", ex.Message);
+        }
     }
 
     private static IReadOnlyList<ChatMessage> Messages(JsonElement root)

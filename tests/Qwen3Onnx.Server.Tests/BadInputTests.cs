@@ -45,6 +45,19 @@ public sealed class BadInputTests
         await AssertErrorAsync(Chat($$"""[{"role": "user", "content": "{{new string('a', 32 * 1024)}}"}]""", ""), HttpStatusCode.RequestEntityTooLarge, null);
 
     [TestMethod]
+    [DataRow("[1, 2]", null)]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": \"hi\"}", "messages")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": 5}]}", "messages")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]}", "messages")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": 2}", "n")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stop\": 3}", "stop")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": \"yes\"}", "stream")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"tools\": {}}", "tools")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"top_p\": 0}", "top_p")]
+    [DataRow("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", "model")]
+    public async Task MalformedFieldIs400(string body, string? param) => await AssertErrorAsync(body, HttpStatusCode.BadRequest, param);
+
+    [TestMethod]
     public async Task MissingKeyIs401()
     {
         using var response = await Http.SendAsync(SseReader.Post(_server.BaseAddress, "/v1/chat/completions", Chat(UserHi, "")));
