@@ -61,11 +61,29 @@ public sealed class OpenAIClientTests
         Assert.AreEqual(ChatFinishReason.Length, finish);
     }
 
-    private static IReadOnlyList<int> Expected(string user)
+    [TestMethod]
+    public void ChatWithToolsRendersThemIntoThePrompt()
     {
-        int[] prompt = DemoModel.Tokenizer.EncodeChat(
-            [new TemplateMessage(Role.System, "You are terse."), new TemplateMessage(Role.User, user)]);
-        var ids = DemoModel.GenerateAlone(prompt, new SamplingOptions { Greedy = true }, MaxTokens);
+        const string Schema = "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}";
+        var tool = Qwen3Onnx.Runtime.Tokenization.ChatTool.Function("get_weather", "Weather in a city", System.Text.Json.JsonDocument.Parse(Schema).RootElement);
+        var template = new ChatTemplateOptions { Tools = [tool] };
+        var expected = Expected("Weather in Paris?", template);
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = MaxTokens };
+        options.Tools.Add(OpenAI.Chat.ChatTool.CreateFunctionTool("get_weather", "Weather in a city", BinaryData.FromString(Schema)));
+
+        ChatCompletion completion = _client.CompleteChat(
+            [new SystemChatMessage("You are terse."), new UserChatMessage("Weather in Paris?")], options).Value;
+
+        Assert.AreEqual(DemoModel.VisibleText(expected), completion.Content[0].Text);
+        Assert.AreEqual(Prompt("Weather in Paris?", template).Length, completion.Usage.InputTokenCount);
+    }
+
+    private static int[] Prompt(string user, ChatTemplateOptions? template) => DemoModel.Tokenizer.EncodeChat(
+        [new TemplateMessage(Role.System, "You are terse."), new TemplateMessage(Role.User, user)], template);
+
+    private static IReadOnlyList<int> Expected(string user, ChatTemplateOptions? template = null)
+    {
+        var ids = DemoModel.GenerateAlone(Prompt(user, template), new SamplingOptions { Greedy = true }, MaxTokens);
         Assert.IsFalse(ids.Any(id => id >= DemoTokenizerFiles.BaseVocabularySize), "the reference continuation should be plain text for this test");
         return ids;
     }
