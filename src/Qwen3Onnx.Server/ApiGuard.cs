@@ -4,7 +4,8 @@ namespace Qwen3Onnx.Server;
 
 /// <summary>
 /// Wraps every request: checks the bearer key on <c>/v1</c> and <c>/metrics</c> when one is set, and turns refusals
-/// (<see cref="ApiException"/>) and bad HTTP input into OpenAI error objects, so bad input never becomes a 500.
+/// (<see cref="ApiException"/>) and bad HTTP input into OpenAI error objects, so bad input never becomes a 500:
+/// 400 malformed JSON or field, 401 missing/wrong key, 404 unknown model, 413 body over the limit, 429 batch and queue full.
 /// </summary>
 internal static class ApiGuard
 {

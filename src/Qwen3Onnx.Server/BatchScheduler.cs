@@ -97,30 +97,9 @@ public sealed class BatchScheduler : IAsyncDisposable
     private void Run(List<ScheduledRow> batch)
     {
         _metrics.BatchStarted(batch.Count, batch.Sum(row => row.Prompt.Length));
-        var request = new GenerationRequest
-        {
-            Prompts = batch.Select(row => (IReadOnlyList<int>)row.Prompt).ToArray(),
-            RowSampling = batch.Select(row => row.Sampling).ToArray(),
-            MaxNewTokens = batch.Max(row => row.MaxTokens),
-        };
-        int open = batch.Count;
-        int previousRow = int.MaxValue;
         try
         {
-            foreach (var token in _generator.Generate(request, _stopping.Token))
-            {
-                if (token.Row <= previousRow)
-                {
-                    StepBoundary();
-                }
-
-                previousRow = token.Row;
-                open -= Deliver(batch[token.Row], token) ? 1 : 0;
-                if (open == 0)
-                {
-                    break;
-                }
-            }
+            Decode(batch);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -134,6 +113,34 @@ public sealed class BatchScheduler : IAsyncDisposable
             foreach (var row in batch.Where(row => !row.IsFinished))
             {
                 Release(row, new OperationCanceledException("the server is shutting down"));
+            }
+        }
+    }
+
+    /// <summary>Steps the batch until every row has finished or left; leaving the loop ends the generator's batch.</summary>
+    private void Decode(List<ScheduledRow> batch)
+    {
+        var request = new GenerationRequest
+        {
+            Prompts = batch.Select(row => (IReadOnlyList<int>)row.Prompt).ToArray(),
+            RowSampling = batch.Select(row => row.Sampling).ToArray(),
+            MaxNewTokens = batch.Max(row => row.MaxTokens),
+        };
+        int open = batch.Count;
+        int previousRow = int.MaxValue;
+        foreach (var token in _generator.Generate(request, _stopping.Token))
+        {
+            // Events come row by row within a step, so a row index that does not grow starts a new step.
+            if (token.Row <= previousRow)
+            {
+                StepBoundary();
+            }
+
+            previousRow = token.Row;
+            open -= Deliver(batch[token.Row], token) ? 1 : 0;
+            if (open == 0)
+            {
+                return;
             }
         }
     }
