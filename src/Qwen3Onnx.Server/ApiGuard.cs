@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Qwen3Onnx.Server;
+
+/// <summary>
+/// Wraps every request: checks the bearer key on <c>/v1</c> and <c>/metrics</c> when one is set, and turns refusals
+/// (<see cref="ApiException"/>) and bad HTTP input into OpenAI error objects, so bad input never becomes a 500:
+/// 400 malformed JSON or field, 401 missing/wrong key, 404 unknown model, 413 body over the limit, 429 batch and queue full.
+/// </summary>
+internal static class ApiGuard
+{
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next, string? apiKey)
+    {
+        try
+        {
+            RequireKey(context, apiKey);
+            await next(context);
+        }
+        catch (ApiException ex) when (!context.Response.HasStarted)
+        {
+            await ResponseJson.WriteErrorAsync(context, ex);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            await ResponseJson.WriteErrorAsync(context, new ApiException(ex.StatusCode, ex.Message.ReplaceLineEndings(" ")));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; its row was cancelled and there is nobody to answer.
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            await ResponseJson.WriteErrorAsync(context, new ApiException(500, $"generation failed: {ex.Message.ReplaceLineEndings(" ")}", type: "server_error"));
+        }
+    }
+
+    private static void RequireKey(HttpContext context, string? apiKey)
+    {
+        bool guarded = context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/metrics");
+        if (apiKey is null || !guarded)
+        {
+            return;
+        }
+
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.Ordinal) || !FixedTimeEquals(header["Bearer ".Length..].Trim(), apiKey))
+        {
+            throw new ApiException(401, "missing or invalid API key (send 'Authorization: Bearer KEY')", type: "invalid_request_error", code: "invalid_api_key");
+        }
+    }
+
+    private static bool FixedTimeEquals(string given, string expected) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Qwen3Onnx.Server;
+
+/// <summary>
+/// The OpenAI-compatible HTTP server: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>,
+/// <c>/health</c> and <c>/metrics</c> over one model and one <see cref="BatchScheduler"/>.
+/// </summary>
+public sealed class Qwen3Server : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ServedModel _model;
+    private readonly BatchScheduler _scheduler;
+
+    private Qwen3Server(WebApplication app, ServedModel model, BatchScheduler scheduler, ServerMetrics metrics)
+    {
+        _app = app;
+        _model = model;
+        _scheduler = scheduler;
+        Metrics = metrics;
+    }
+
+    public ServerMetrics Metrics { get; }
+
+    public string ModelName => _model.Name;
+
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:8080</c> (the real port when 0 was asked).</summary>
+    public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>Loads the model and starts listening; returns once requests are accepted.</summary>
+    public static async Task<Qwen3Server> StartAsync(ServerOptions options, CancellationToken cancellation = default)
+    {
+        options.Validate();
+        var model = ServedModel.Open(options);
+        var metrics = new ServerMetrics();
+        var scheduler = new BatchScheduler(model.Session, options, metrics);
+        var app = Build(options);
+        var server = new Qwen3Server(app, model, scheduler, metrics);
+        server.MapRoutes(options);
+        await app.StartAsync(cancellation);
+        return server;
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _scheduler.DisposeAsync();
+        await _app.DisposeAsync();
+        _model.Dispose();
+    }
+
+    private static WebApplication Build(ServerOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Listen(ListenAddress(options.Host), options.Port);
+        });
+        return builder.Build();
+    }
+
+    private static IPAddress ListenAddress(string host) => host switch
+    {
+        "localhost" => IPAddress.Loopback,
+        "*" or "0.0.0.0" => IPAddress.Any,
+        _ => IPAddress.TryParse(host, out var address) ? address : throw new Models.Qwen3OnnxException($"serve: --host '{host}' is not an IP address"),
+    };
+
+    private void MapRoutes(ServerOptions options)
+    {
+        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey));
+        _app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        _app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot()));
+        _app.MapGet("/v1/models", () => Results.Json(new
+        {
+            @object = "list",
+            data = new[] { new { id = _model.Name, @object = "model", created = 0, owned_by = "qwen3-onnx", max_model_len = _model.ContextLength } },
+        }));
+        _app.MapPost("/v1/chat/completions", context => CompleteAsync(context, chat: true));
+        _app.MapPost("/v1/completions", context => CompleteAsync(context, chat: false));
+    }
+
+    private async Task CompleteAsync(HttpContext context, bool chat)
+    {
+        using var document = RequestFields.ParseObject(await RequestBody.ReadAsync(context));
+        var root = document.RootElement;
+        var settings = chat ? ChatRequestReader.Read(root, _model) : CompletionRequestReader.Read(root, _model);
+        await new CompletionResponder(context, _model, settings, chat).RespondAsync(_scheduler);
+    }
+}

@@ -1,0 +1,43 @@
+namespace Qwen3Onnx.Server;
+
+/// <summary>How <c>qwen3-onnx serve</c> listens and how much work it admits.</summary>
+public sealed record ServerOptions
+{
+    public required string ModelFolder { get; init; }
+
+    /// <summary>Loopback unless the operator asks otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port (tests).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Rows decoded together in one batch.</summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <summary>Requests waiting beyond the running batch before new ones get 429.</summary>
+    public int MaxQueue { get; init; } = 64;
+
+    /// <summary>When set, every /v1 request must carry <c>Authorization: Bearer KEY</c>.</summary>
+    public string? ApiKey { get; init; }
+
+    public long MaxRequestBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>After the first request of a batch arrives, how long to wait for companions.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The name clients pass as <c>model</c>; defaults to the export folder's name.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Sleep after each decode step; lets tests hold a batch open deterministically.</summary>
+    internal TimeSpan StepDelay { get; init; }
+
+    public ServerOptions Validate()
+    {
+        if (MaxBatch < 1 || MaxQueue < 0 || Port is < 0 or > 65535 || MaxRequestBodyBytes < 1024)
+        {
+            throw new Models.Qwen3OnnxException($"serve: need --max-batch >= 1, --max-queue >= 0 and a port in 0..65535 (got {MaxBatch}, {MaxQueue}, {Port})");
+        }
+
+        return this;
+    }
+}

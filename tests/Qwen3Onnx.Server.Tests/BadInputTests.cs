@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Qwen3Onnx.Server.Tests;
+
+/// <summary>Bad requests get the documented 4xx with an OpenAI error object, never a 500.</summary>
+[TestClass]
+public sealed class BadInputTests
+{
+    private const string Key = "test-key";
+    private static readonly HttpClient Http = new();
+    private static Qwen3Server _server = null!;
+
+    [ClassInitialize]
+    public static async Task Start(TestContext context)
+    {
+        _ = context;
+        _server = await Qwen3Server.StartAsync(DemoModel.Options() with { ApiKey = Key, MaxRequestBodyBytes = 16 * 1024 });
+    }
+
+    [ClassCleanup]
+    public static async Task Stop() => await _server.DisposeAsync();
+
+    [TestMethod]
+    public async Task InvalidJsonIs400() => await AssertErrorAsync("{\"model\": ", HttpStatusCode.BadRequest, null);
+
+    [TestMethod]
+    public async Task UnknownRoleIs400() =>
+        await AssertErrorAsync(Chat("[{\"role\": \"wizard\", \"content\": \"hi\"}]", ""), HttpStatusCode.BadRequest, "messages");
+
+    [TestMethod]
+    public async Task NegativeMaxTokensIs400() =>
+        await AssertErrorAsync(Chat(UserHi, ", \"max_tokens\": -5"), HttpStatusCode.BadRequest, "max_tokens");
+
+    [TestMethod]
+    public async Task OutOfRangeTemperatureIs400() =>
+        await AssertErrorAsync(Chat(UserHi, ", \"temperature\": 7"), HttpStatusCode.BadRequest, "temperature");
+
+    [TestMethod]
+    public async Task WrongModelNameIs404() =>
+        await AssertErrorAsync($$"""{"model": "gpt-4o", "messages": {{UserHi}}}""", HttpStatusCode.NotFound, "model");
+
+    [TestMethod]
+    public async Task OversizedBodyIs413() =>
+        await AssertErrorAsync(Chat($$"""[{"role": "user", "content": "{{new string('a', 32 * 1024)}}"}]""", ""), HttpStatusCode.RequestEntityTooLarge, null);
+
+    [TestMethod]
+    [DataRow("[1, 2]", null)]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": \"hi\"}", "messages")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": 5}]}", "messages")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]}", "messages")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": 2}", "n")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stop\": 3}", "stop")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": \"yes\"}", "stream")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"tools\": {}}", "tools")]
+    [DataRow("{\"model\": \"demo-qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"top_p\": 0}", "top_p")]
+    [DataRow("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", "model")]
+    public async Task MalformedFieldIs400(string body, string? param) => await AssertErrorAsync(body, HttpStatusCode.BadRequest, param);
+
+    [TestMethod]
+    public async Task MissingKeyIs401()
+    {
+        using var response = await Http.SendAsync(SseReader.Post(_server.BaseAddress, "/v1/chat/completions", Chat(UserHi, "")));
+        Assert.AreEqual(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task ValidRequestWithKeySucceeds()
+    {
+        using var response = await SendAsync(Chat(UserHi, ", \"max_tokens\": 2, \"enable_thinking\": false"));
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private const string UserHi = "[{\"role\": \"user\", \"content\": \"hi\"}]";
+
+    private static string Chat(string messages, string extra) => $$"""{"model": "{{_server.ModelName}}", "messages": {{messages}}{{extra}}}""";
+
+    private static Task<HttpResponseMessage> SendAsync(string body)
+    {
+        var request = SseReader.Post(_server.BaseAddress, "/v1/chat/completions", body);
+        request.Headers.Authorization = new("Bearer", Key);
+        return Http.SendAsync(request);
+    }
+
+    private static async Task AssertErrorAsync(string body, HttpStatusCode status, string? param)
+    {
+        using var response = await SendAsync(body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.AreEqual(status, response.StatusCode, text);
+        using var document = JsonDocument.Parse(text);
+        var error = document.RootElement.GetProperty("error");
+        Assert.IsFalse(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.AreEqual(JsonValueKind.String, error.GetProperty("type").ValueKind);
+        Assert.IsTrue(error.TryGetProperty("code", out _));
+        Assert.AreEqual(param, error.GetProperty("param").GetString());
+    }
+}

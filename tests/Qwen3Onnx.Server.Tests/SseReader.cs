@@ -1,0 +1,50 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Qwen3Onnx.Server.Tests;
+
+/// <summary>Reads a streamed completion's <c>data:</c> events: the concatenated text, finish reason and usage.</summary>
+internal static class SseReader
+{
+    public sealed record Result(string Text, string? FinishReason, int CompletionTokens, bool Done);
+
+    public static async Task<Result> ReadCompletionAsync(HttpResponseMessage response)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var text = new StringBuilder();
+        string? finish = null;
+        int tokens = -1;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string data = line["data: ".Length..];
+            if (data == "[DONE]")
+            {
+                return new Result(text.ToString(), finish, tokens, true);
+            }
+
+            using var chunk = JsonDocument.Parse(data);
+            foreach (var choice in chunk.RootElement.GetProperty("choices").EnumerateArray())
+            {
+                text.Append(choice.GetProperty("text").GetString());
+                finish = choice.TryGetProperty("finish_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : finish;
+            }
+
+            if (chunk.RootElement.TryGetProperty("usage", out var usage))
+            {
+                tokens = usage.GetProperty("completion_tokens").GetInt32();
+            }
+        }
+
+        return new Result(text.ToString(), finish, tokens, false);
+    }
+
+    public static HttpRequestMessage Post(Uri baseAddress, string path, string json) => new(HttpMethod.Post, new Uri(baseAddress, path))
+    {
+        Content = new StringContent(json, Encoding.UTF8, "application/json"),
+    };
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Server;
+
+namespace Qwen3Onnx.Cli;
+
+/// <summary>
+/// <c>qwen3-onnx serve --model DIR [--host 127.0.0.1] [--port 8080] [--max-batch N] [--max-queue N] [--api-key KEY]</c>:
+/// an OpenAI-compatible HTTP server over one export, until Ctrl+C.
+/// </summary>
+internal static class ServeCommand
+{
+    private static readonly Option<string> Model = new("--model") { Description = "Export folder (qwen3-onnx.json, model.onnx, tokenizer.json)", Required = true };
+    private static readonly Option<string> Host = new("--host") { Description = "Address to bind (loopback unless told otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<int> Port = new("--port") { Description = "TCP port (0 picks a free one)", DefaultValueFactory = _ => 8080 };
+    private static readonly Option<int> MaxBatch = new("--max-batch") { Description = "Requests decoded together in one batch", DefaultValueFactory = _ => 8 };
+    private static readonly Option<int> MaxQueue = new("--max-queue") { Description = "Requests waiting beyond the batch before 429", DefaultValueFactory = _ => 64 };
+    private static readonly Option<string?> ApiKey = new("--api-key") { Description = "Require 'Authorization: Bearer KEY' (default: $QWEN3ONNX_API_KEY, else none)" };
+    private static readonly Option<string?> Name = new("--served-model-name") { Description = "The model name clients pass (default: the folder's name)" };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Serve an export over an OpenAI-compatible HTTP API (chat/completions, completions, models)");
+        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellation) => RunAsync(parse, cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
+    {
+        var options = new ServerOptions
+        {
+            ModelFolder = parse.GetValue(Model)!,
+            Host = parse.GetValue(Host)!,
+            Port = parse.GetValue(Port),
+            MaxBatch = parse.GetValue(MaxBatch),
+            MaxQueue = parse.GetValue(MaxQueue),
+            ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("QWEN3ONNX_API_KEY"),
+            ModelName = parse.GetValue(Name),
+        };
+        try
+        {
+            await using var server = await Qwen3Server.StartAsync(options, cancellation);
+            Console.Out.WriteLine($"serving '{server.ModelName}' on {server.BaseAddress} (max batch {options.MaxBatch}, queue {options.MaxQueue}{(options.ApiKey is null ? "" : ", API key required")})");
+            await server.WaitForShutdownAsync(cancellation);
+            return 0;
+        }
+        catch (Qwen3OnnxException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+}
