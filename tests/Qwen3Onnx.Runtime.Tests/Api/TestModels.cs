@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Qwen3Onnx.Export;
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Runtime.Tokenization;
 using Qwen3Onnx.Testing;
 
@@ -17,11 +18,16 @@ public sealed class TestModels
     public static string Fixture(string name) =>
         Get(name, folder => Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model(name), OutputFolder = folder }));
 
-    /// <summary>A tiny random-weight model with the 1024-token demo tokenizer (eos: &lt;|im_end|&gt;, &lt;|endoftext|&gt;).</summary>
+    /// <summary>
+    /// A tiny random-weight model with the 1024-token demo tokenizer (eos: &lt;|im_end|&gt;, &lt;|endoftext|&gt;) that samples
+    /// by default, like the CLI's demo model (greedy decoding of random weights repeats one token).
+    /// </summary>
     public static string Demo => Get("demo", folder =>
     {
         Export(SmallConfig(DemoTokenizerFiles.VocabularySize, [DemoTokenizerFiles.BaseVocabularySize + 2, DemoTokenizerFiles.BaseVocabularySize]), folder);
         DemoTokenizerFiles.Write(folder);
+        var manifest = ExportManifest.ReadFolder(folder) with { Generation = new GenerationDefaults { DoSample = true, Temperature = 0.6, TopK = 20, TopP = 0.95 } };
+        File.WriteAllText(Path.Combine(folder, ExportManifest.FileName), manifest.ToJson());
     });
 
     /// <summary>A tiny random-weight model over Qwen3's full 151936-id vocabulary with the real tokenizer.</summary>
