@@ -16,7 +16,7 @@ var prompt = Enumerable.Range(0, 32).Select(i => (i * 7919) % 150000).ToArray();
 
 Console.WriteLine($"model: {folder} ({session.Manifest.Config.NumHiddenLayers} layers, hidden {session.Manifest.Config.HiddenSize}, vocab {session.VocabSize})");
 Console.WriteLine($"prompt 32 tokens, {newTokens} new tokens per case, no stop ids; times per decode step (token)");
-Console.WriteLine("| case | tok/s (decode) | Run ms/token | host overhead ms/token | of which sampling ms/token |");
+Console.WriteLine("| case | tok/s (decode) | Run ms/token (median) | host overhead ms/token (median / p90) | of which sampling ms/token (median / p90) |");
 Console.WriteLine("|---|---:|---:|---:|---:|");
 foreach (var (name, sampling) in Cases())
 {
@@ -38,16 +38,36 @@ IEnumerable<(string, SamplingOptions)> Cases() =>
 
 void Measure(string name, SamplingOptions sampling, int tokens)
 {
-    generator.GenerateAll(new GenerationRequest { Prompts = [prompt], MaxNewTokens = tokens, Sampling = sampling, StopTokenIds = [] });
+    var request = new GenerationRequest { Prompts = [prompt], MaxNewTokens = tokens, Sampling = sampling, StopTokenIds = [] };
+    var snapshots = new List<(TimeSpan Sampling, TimeSpan Run, TimeSpan Decode)>();
+    foreach (var _ in generator.Generate(request))
+    {
+        // The stats are updated as the loop runs: at a step's event, Sampling and Run include it, Decode the step before.
+        var live = generator.LastStats;
+        snapshots.Add((live.Sampling, live.DecodeRun, live.Decode));
+    }
+
     var stats = generator.LastStats;
+    snapshots.Add((stats.Sampling, stats.DecodeRun, stats.Decode));
     if (tokens < newTokens)
     {
         return; // warm-up
     }
 
-    double steps = stats.DecodeSteps;
+    var steps = Enumerable.Range(1, snapshots.Count - 2).Select(k => (
+        Run: (snapshots[k].Run - snapshots[k - 1].Run).TotalMilliseconds,
+        Overhead: (snapshots[k + 1].Decode - snapshots[k].Decode - (snapshots[k].Run - snapshots[k - 1].Run)).TotalMilliseconds,
+        Sampling: (snapshots[k].Sampling - snapshots[k - 1].Sampling).TotalMilliseconds)).ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {stats.DecodeTokensPerSecond:F1} | {stats.DecodeRun.TotalMilliseconds / steps:F3} | {stats.HostOverheadPerStep.TotalMilliseconds:F3} | {stats.Sampling.TotalMilliseconds / stats.GeneratedTokens:F3} |"));
+        $"| {name} | {stats.DecodeTokensPerSecond:F1} | {Median(steps.Select(s => s.Run)):F3} | {Median(steps.Select(s => s.Overhead)):F3} / {Percentile(steps.Select(s => s.Overhead), 0.9):F3} | {Median(steps.Select(s => s.Sampling)):F3} / {Percentile(steps.Select(s => s.Sampling), 0.9):F3} |"));
+}
+
+static double Median(IEnumerable<double> values) => Percentile(values, 0.5);
+
+static double Percentile(IEnumerable<double> values, double quantile)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[(int)Math.Round(quantile * (sorted.Length - 1))];
 }
 
 static string ExportSynthetic(string source)
