@@ -41,13 +41,17 @@ internal static class ChatMessageMapping
     {
         var role = Role(message.Role);
         var reasoning = string.Concat(message.Contents.OfType<TextReasoningContent>().Select(c => c.Text));
+        var calls = message.Contents.OfType<FunctionCallContent>().Select(ToToolCall).ToArray();
         return new TemplateMessage(role, message.Text)
         {
             ReasoningContent = reasoning.Length > 0 ? reasoning : null,
-            ToolCalls = [.. message.Contents.OfType<FunctionCallContent>().Select(call =>
-                new ChatToolCall(call.Name, PythonJson.Serialize(JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>()))) { Id = call.CallId })],
+            ToolCalls = calls.Length > 0 ? calls : [],
         };
     }
+
+    /// <summary>Arguments are written as Python's json.dumps would, which is how the template renders them.</summary>
+    private static ChatToolCall ToToolCall(FunctionCallContent call) =>
+        new(call.Name, PythonJson.Serialize(JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>()))) { Id = call.CallId };
 
     /// <summary>Instructions and a leading system message become one system turn (the template renders only the first).</summary>
     private static TemplateMessage Merge(List<TemplateMessage> result, TemplateMessage system)
