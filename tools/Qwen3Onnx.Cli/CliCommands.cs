@@ -11,5 +11,6 @@ internal static class CliCommands
         yield return TokenizeCommand.Create();
         yield return DownloadCommand.Create();
         yield return ServeCommand.Create();
+        yield return RunCommand.Create();
     }
 }

@@ -54,7 +54,7 @@ public sealed class TokenGenerator
             samplers[row].Reset(request.Prompts[row].ToArray());
         }
 
-        var batch = new LeftPaddedBatch(request.Prompts, _session.Manifest.PadTokenId ?? stopIds.FirstOrDefault());
+        var batch = new LeftPaddedBatch(request.Prompts, PaddingId());
         int maxNew = Math.Min(request.MaxNewTokens, _session.MaxSequenceLength - batch.Width);
         var produced = new int[rows];
         var finished = new bool[rows];
@@ -117,23 +117,19 @@ public sealed class TokenGenerator
 
             step = batch.Next(last);
         }
-
-        for (int row = 0; row < rows; row++)
-        {
-            if (!finished[row])
-            {
-                // Only reachable when the context ran out before the row's own limit.
-                yield return new TokenEvent(row, -1, false, FinishReason.Length);
-            }
-        }
     }
+
+    /// <summary>
+    /// Padded positions are masked, so any id inside the embedding works; the manifest's pad id may lie outside a
+    /// small test vocabulary (it defaults to an end-of-sequence id of the full Qwen3 vocabulary).
+    /// </summary>
+    private int PaddingId() => _session.Manifest.PadTokenId is int pad && (uint)pad < (uint)_session.VocabSize ? pad : 0;
 
     private ForwardOutput Run(ForwardBatch step, KvCache cache, CancellationToken cancellation)
     {
-        cancellation.ThrowIfCancellationRequested();
         try
         {
-            return _session.Forward(step, cache);
+            return _session.Forward(step, cache, cancellation);
         }
         catch (OnnxRuntimeException) when (cancellation.IsCancellationRequested)
         {

@@ -76,8 +76,11 @@ public sealed class Qwen3Session : IDisposable
         return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
     }
 
-    /// <summary>Runs one step; on return the cache holds past + new and the logits are in the result.</summary>
-    public ForwardOutput Forward(ForwardBatch batch, KvCache cache)
+    /// <summary>
+    /// Runs one step; on return the cache holds past + new and the logits are in the result. A cancellation whose
+    /// callback calls <see cref="Abort"/> stops the step (it then throws and the cache is unchanged).
+    /// </summary>
+    public ForwardOutput Forward(ForwardBatch batch, KvCache cache, CancellationToken cancellation = default)
     {
         if (batch.BatchSize != cache.BatchSize)
         {
@@ -107,7 +110,9 @@ public sealed class Qwen3Session : IDisposable
             inputs[3 + i] = cache.Values[i];
         }
 
+        // Reset before checking the token: an Abort that lands after the check still stops this Run.
         _runOptions.Terminate = false;
+        cancellation.ThrowIfCancellationRequested();
         // The returned list is not disposed as a whole: logits go to the caller, presents into the cache.
         var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
         cache.Replace(outputs.Skip(1).ToArray(), batch.TotalLength);

@@ -1,0 +1,9 @@
+using Qwen3Onnx.Runtime.Generation;
+
+namespace Qwen3Onnx.Runtime;
+
+/// <summary>
+/// One finished generation. <see cref="Ids"/> are the new token ids (an end-of-sequence id included);
+/// <see cref="Text"/> is the answer and <see cref="Reasoning"/> the thinking, both empty when the export has no tokenizer.
+/// </summary>
+public sealed record GenerationResult(IReadOnlyList<int> Ids, string Text, string Reasoning, FinishReason FinishReason, GenerationUsage Usage);

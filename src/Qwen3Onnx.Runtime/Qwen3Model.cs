@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Models.Package;
+using Qwen3Onnx.Runtime.Sampling;
+using Qwen3Onnx.Runtime.Session;
+using Qwen3Onnx.Runtime.Text;
+using Qwen3Onnx.Runtime.Tokenization;
+
+namespace Qwen3Onnx.Runtime;
+
+/// <summary>
+/// An export folder opened for generation: the ONNX Runtime session plus, when the export carries
+/// <c>tokenizer.json</c>, the tokenizer. Text prompts are rendered with the chat template as one user turn;
+/// id prompts are fed as they are. One generation runs at a time (calls queue).
+/// </summary>
+public sealed class Qwen3Model : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private Qwen3Model(Qwen3Session session, Qwen3Tokenizer? tokenizer)
+    {
+        Session = session;
+        Tokenizer = tokenizer;
+    }
+
+    public Qwen3Session Session { get; }
+
+    /// <summary>Null when the export has no tokenizer files: then only the id APIs work.</summary>
+    public Qwen3Tokenizer? Tokenizer { get; }
+
+    public ExportManifest Manifest => Session.Manifest;
+
+    /// <summary>The export folder's name.</summary>
+    public string ModelId => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Session.Folder)));
+
+    /// <summary>Largest prompt + new tokens.</summary>
+    public int ContextLength => Session.MaxSequenceLength;
+
+    /// <summary>The export's generation defaults; ids past the tokenizer's vocabulary (embedding padding) are never sampled.</summary>
+    public SamplingOptions DefaultSampling => SamplingOptions.FromGenerationDefaults(Manifest.Generation, PaddingIdsFrom);
+
+    private int? PaddingIdsFrom => Tokenizer is { } tokenizer && tokenizer.VocabularySize < Session.VocabSize ? tokenizer.VocabularySize : null;
+
+    public static Qwen3Model Load(string folder, SessionSettings? settings = null)
+    {
+        var session = Qwen3Session.Open(folder, settings);
+        try
+        {
+            bool hasTokenizer = File.Exists(Path.Combine(folder, Qwen3Tokenizer.TokenizerFileName));
+            return new Qwen3Model(session, hasTokenizer ? Qwen3Tokenizer.Load(folder) : null);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A text prompt as the chat template renders one user turn, ready for the model to answer.</summary>
+    public int[] EncodePrompt(string prompt, bool enableThinking = true) =>
+        EncodeChat([new ChatMessage(ChatMessageRole.User, prompt)], enableThinking);
+
+    public int[] EncodeChat(IReadOnlyList<ChatMessage> messages, bool enableThinking = true, IReadOnlyList<ChatTool>? tools = null) =>
+        RequireTokenizer().EncodeChat(messages, new ChatTemplateOptions { EnableThinking = enableThinking, Tools = tools ?? [] });
+
+    public GenerationResult Generate(IReadOnlyList<int> promptIds, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        GenerateBatch([promptIds], options, cancellation)[0];
+
+    public GenerationResult Generate(string prompt, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        Generate(EncodePrompt(prompt, (options ?? new()).EnableThinking), options, cancellation);
+
+    public Task<GenerationResult> GenerateAsync(IReadOnlyList<int> promptIds, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        Task.Run(() => Generate(promptIds, options, cancellation), cancellation);
+
+    public Task<GenerationResult> GenerateAsync(string prompt, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        Task.Run(() => Generate(prompt, options, cancellation), cancellation);
+
+    /// <summary>Several prompts decoded together (left-padded); results in prompt order.</summary>
+    public IReadOnlyList<GenerationResult> GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        Run(prompts, options ?? new GenerationOptions(), sink: null, cancellation);
+
+    public IReadOnlyList<GenerationResult> GenerateBatch(IReadOnlyList<string> prompts, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        GenerateBatch([.. prompts.Select(prompt => (IReadOnlyList<int>)EncodePrompt(prompt, (options ?? new()).EnableThinking))], options, cancellation);
+
+    public IAsyncEnumerable<TextDelta> GenerateStreamingAsync(string prompt, GenerationOptions? options = null, CancellationToken cancellation = default) =>
+        GenerateStreamingAsync(EncodePrompt(prompt, (options ?? new()).EnableThinking), options, cancellation);
+
+    /// <summary>
+    /// Streams text as it is generated, the last delta carrying the <see cref="GenerationResult"/>. Steps run on a
+    /// pool thread; cancelling aborts the step in flight and the enumeration throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<TextDelta> GenerateStreamingAsync(
+        IReadOnlyList<int> promptIds, GenerationOptions? options = null, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        options ??= new GenerationOptions();
+        var channel = Channel.CreateUnbounded<TextDelta>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var producer = Task.Run(() => Produce(promptIds, options, channel.Writer, stop.Token), CancellationToken.None);
+        bool finished = false;
+        try
+        {
+            await foreach (var delta in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return delta;
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // The caller stopped reading: end the generation and wait for the step in flight.
+                stop.Cancel();
+                await producer.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+
+        await producer.ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        _gate.Dispose();
+    }
+
+    internal SamplingOptions ResolveSampling(SamplingOptions? sampling) =>
+        sampling is null ? DefaultSampling : sampling with { MaskedIdsFrom = sampling.MaskedIdsFrom ?? PaddingIdsFrom };
+
+    internal Qwen3Tokenizer RequireTokenizer() => Tokenizer
+        ?? throw new Qwen3OnnxException($"{Session.Folder}: the export has no tokenizer.json, so only token-id prompts work (re-export from a folder with the tokenizer files)");
+
+    private void Produce(IReadOnlyList<int> promptIds, GenerationOptions options, ChannelWriter<TextDelta> writer, CancellationToken cancellation)
+    {
+        try
+        {
+            var result = Run([promptIds], options, delta => writer.TryWrite(delta), cancellation)[0];
+            writer.TryWrite(new TextDelta("", IsReasoning: false) { Result = result });
+        }
+        finally
+        {
+            writer.Complete();
+        }
+    }
+
+    private GenerationResult[] Run(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Action<TextDelta>? sink, CancellationToken cancellation)
+    {
+        if (prompts.Count == 0 || prompts.Any(prompt => prompt.Count == 0))
+        {
+            throw new Qwen3OnnxException("a prompt needs at least one token");
+        }
+
+        var job = new GenerationJob(Session, Tokenizer, prompts, options, ResolveSampling(options.Sampling), sink);
+        _gate.Wait(cancellation);
+        try
+        {
+            return GenerationLoop.Run(job, cancellation);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
