@@ -103,6 +103,8 @@ public sealed class Qwen3Model : IDisposable
             await foreach (var delta in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 yield return delta;
+                // A caller that cancelled while holding a delta gets no more, even if the rest was already produced.
+                cancellation.ThrowIfCancellationRequested();
             }
 
             finished = true;
