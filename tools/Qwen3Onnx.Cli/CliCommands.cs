@@ -10,5 +10,6 @@ internal static class CliCommands
         yield return ExportCommand.Create();
         yield return TokenizeCommand.Create();
         yield return DownloadCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
