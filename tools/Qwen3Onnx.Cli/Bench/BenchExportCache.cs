@@ -35,7 +35,7 @@ public static class BenchExportCache
             throw new Qwen3OnnxException($"--model '{settings.Model}' is a preset: add --synthetic-weights (or export a checkpoint and pass its folder)");
         }
 
-        var options = ExportOptionsFor(settings);
+        var options = ExportOptionsFor(settings).Validate();
         if (File.Exists(Path.Combine(options.OutputFolder, ExportManifest.FileName)))
         {
             log.WriteLine($"reusing export {options.OutputFolder}");
