@@ -11,7 +11,16 @@
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)
-SHARED=$(cd "$ROOT/../shared" && pwd)
+# shared/ sits beside the checkout ($ROOT/../shared); a worktree deeper down finds it by walking up, as the tests do.
+find_shared() {
+    local dir=$ROOT
+    while [[ $dir != / ]]; do
+        [[ -d $dir/shared/bench/llamacpp ]] && { echo "$dir/shared"; return; }
+        dir=$(dirname "$dir")
+    done
+    echo "cpu-race: no shared/bench/llamacpp above $ROOT; set SHARED" >&2; exit 1
+}
+SHARED=${SHARED:-${QWEN3ONNX_SHARED:-$(find_shared)}}
 WORK=${WORK:-/tmp/qwen3onnx-cpu-race}
 LLAMA_WORK=${LLAMA_WORK:-$WORK/llamacpp}
 SIZES=${SIZES:-"0.6B 1.7B"}
@@ -93,7 +102,8 @@ for size in $SIZES; do
         tag=$size-$graph-$dtype; json=$RES/ours-$tag.json
         ptype=$(peer_type "$dtype"); pdec=$(peer "$lsize" "$ptype" 6); ppp=$(peer "$lsize" "$ptype" 4); prss=$(peer "$lsize" "$ptype" 8)
         if [[ ! -f $json ]]; then
-            printf "$fmt" "$size" "$graph $dtype" "$(cut -d: -f1 "$RES/ours-$tag.status")" "" "" "" "" "${ptype^^}" "${pdec:--}" "${ppp:--}" "${prss:--}" "-" "-"
+            printf '%-6s %-14s %-50s | %-6s %9s %9s %8s | %7s | %10s\n' "$size" "$graph $dtype" "$(cut -d: -f1 "$RES/ours-$tag.status")" \
+                "${ptype^^}" "${pdec:--}" "${ppp:--}" "${prss:--}" "-" "-"
             continue
         fi
         dec=$(jget decode_tok_s "$json"); pp=$(jget prefill_tok_s "$json"); ttft=$(jget ttft_ms "$json")
