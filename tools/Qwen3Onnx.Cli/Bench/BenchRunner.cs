@@ -33,7 +33,7 @@ public static class BenchRunner
     }
 
     /// <summary>Random ids, the same for every run with the same seed and shape.</summary>
-    public static IReadOnlyList<IReadOnlyList<int>> RandomPrompts(BenchSettings settings, int vocabSize)
+    private static IReadOnlyList<IReadOnlyList<int>> RandomPrompts(BenchSettings settings, int vocabSize)
     {
         var random = new Random(unchecked((int)settings.Seed));
         return [.. Enumerable.Range(0, settings.Batch).Select(_ => (IReadOnlyList<int>)[.. Enumerable.Range(0, settings.PromptTokens).Select(_ => random.Next(vocabSize))])];
