@@ -43,7 +43,7 @@ echo "== machine"
     echo "date: $(date -u +%FT%TZ)"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p') | cores=$(nproc) | $(free -g | awk '/^Mem:/{print $2" GiB RAM"}')"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "command: SIZES=\"$SIZES\" FLAVOURS=\"$FLAVOURS\" PROMPT=$PROMPT GEN=$GEN THREADS=$THREADS REPS=$REPS bench/cpu-race.sh"
+    echo "command: SIZES=\"$SIZES\" FLAVOURS=\"$FLAVOURS\" PROMPT=$PROMPT GEN=$GEN THREADS=$THREADS REPS=$REPS LLAMA_WORK=$LLAMA_WORK LLAMA_STAGES=\"$LLAMA_STAGES\" bench/cpu-race.sh"
     echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)"
 } | tee "$RES/env.txt"
 df -h /tmp | tail -1
@@ -102,7 +102,7 @@ for size in $SIZES; do
         tag=$size-$graph-$dtype; json=$RES/ours-$tag.json
         ptype=$(peer_type "$dtype"); pdec=$(peer "$lsize" "$ptype" 6); ppp=$(peer "$lsize" "$ptype" 4); prss=$(peer "$lsize" "$ptype" 8)
         if [[ ! -f $json ]]; then
-            printf '%-6s %-14s %-50s | %-6s %9s %9s %8s | %7s | %10s\n' "$size" "$graph $dtype" "$(cut -d: -f1 "$RES/ours-$tag.status")" \
+            printf '%-6s %-14s %-48s | %-6s %9s %9s %8s | %7s | %10s\n' "$size" "$graph $dtype" "$(cut -d: -f1 "$RES/ours-$tag.status")" \
                 "${ptype^^}" "${pdec:--}" "${ppp:--}" "${prss:--}" "-" "-"
             continue
         fi
