@@ -12,5 +12,6 @@ internal static class CliCommands
         yield return DownloadCommand.Create();
         yield return ServeCommand.Create();
         yield return RunCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Qwen3Onnx.Cli.Bench;
+
+/// <summary>Medians over the measured reps of one bench run, plus what was measured; serialized as one JSON line.</summary>
+public sealed record BenchResult
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
+
+    [JsonPropertyName("model")] public required string Model { get; init; }
+
+    [JsonPropertyName("dtype")] public required string DType { get; init; }
+
+    [JsonPropertyName("graph")] public required string Graph { get; init; }
+
+    [JsonPropertyName("ep")] public required string ExecutionProvider { get; init; }
+
+    [JsonPropertyName("threads")] public int Threads { get; init; }
+
+    [JsonPropertyName("batch")] public int Batch { get; init; }
+
+    [JsonPropertyName("prompt_tokens")] public int PromptTokens { get; init; }
+
+    [JsonPropertyName("new_tokens")] public int NewTokens { get; init; }
+
+    [JsonPropertyName("reps")] public int Reps { get; init; }
+
+    /// <summary>Prompt tokens of all rows per second of the first step (prefill plus the first token's sampling).</summary>
+    [JsonPropertyName("prefill_tok_s")] public double PrefillTokensPerSecond { get; init; }
+
+    /// <summary>Tokens of all rows per second over the decode steps (the first token excluded).</summary>
+    [JsonPropertyName("decode_tok_s")] public double DecodeTokensPerSecond { get; init; }
+
+    [JsonPropertyName("ttft_ms")] public double TimeToFirstTokenMs { get; init; }
+
+    [JsonPropertyName("host_overhead_us_per_step")] public double HostOverheadUsPerStep { get; init; }
+
+    [JsonPropertyName("sampling_us_per_token")] public double SamplingUsPerToken { get; init; }
+
+    [JsonPropertyName("peak_rss_mib")] public double PeakRssMib { get; init; }
+
+    /// <summary>False when the peak could not be reset after an in-process export, so it may include the export.</summary>
+    [JsonPropertyName("peak_rss_after_reset")] public bool PeakRssAfterReset { get; init; }
+
+    [JsonPropertyName("model_bytes")] public long ModelBytes { get; init; }
+
+    [JsonPropertyName("parameters_read_per_token")] public long ParametersReadPerToken { get; init; }
+
+    [JsonPropertyName("export_folder")] public required string ExportFolder { get; init; }
+
+    public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+}

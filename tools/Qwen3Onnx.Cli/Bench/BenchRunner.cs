@@ -1,0 +1,100 @@
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Session;
+
+namespace Qwen3Onnx.Cli.Bench;
+
+/// <summary>
+/// Measures one export: seeded random prompts, warm-up reps, then reps of prefill + greedy decode of exactly
+/// the requested number of tokens (no stop ids), reporting medians.
+/// </summary>
+public static class BenchRunner
+{
+    public static BenchResult Run(BenchSettings settings, string folder)
+    {
+        bool peakReset = PeakMemory.TryReset();
+        var sessionSettings = SessionSettings.Parse(settings.ExecutionProvider, settings.ExecutionProviderLibrary) with { IntraOpThreads = settings.Threads };
+        using var session = Qwen3Session.Open(folder, sessionSettings);
+        RequireContext(settings, session);
+        var generator = new TokenGenerator(session);
+        var request = new GenerationRequest
+        {
+            Prompts = RandomPrompts(settings, session.VocabSize),
+            MaxNewTokens = settings.NewTokens,
+            StopTokenIds = [],
+        };
+        for (int rep = 0; rep < settings.Warmup; rep++)
+        {
+            Measure(generator, request);
+        }
+
+        var reps = Enumerable.Range(0, settings.Reps).Select(_ => Measure(generator, request)).ToArray();
+        return Summarize(settings, session, reps) with { PeakRssMib = PeakMemory.PeakBytes() / (1024.0 * 1024.0), PeakRssAfterReset = peakReset };
+    }
+
+    /// <summary>Random ids, the same for every run with the same seed and shape.</summary>
+    private static IReadOnlyList<IReadOnlyList<int>> RandomPrompts(BenchSettings settings, int vocabSize)
+    {
+        var random = new Random(unchecked((int)settings.Seed));
+        return [.. Enumerable.Range(0, settings.Batch).Select(_ => (IReadOnlyList<int>)[.. Enumerable.Range(0, settings.PromptTokens).Select(_ => random.Next(vocabSize))])];
+    }
+
+    private static RepTiming Measure(TokenGenerator generator, GenerationRequest request)
+    {
+        var (ids, _) = generator.GenerateAll(request);
+        if (ids.Any(row => row.Count != request.MaxNewTokens))
+        {
+            throw new Qwen3OnnxException($"bench: a row stopped before {request.MaxNewTokens} new tokens");
+        }
+
+        return RepTiming.From(generator.LastStats);
+    }
+
+    private static void RequireContext(BenchSettings settings, Qwen3Session session)
+    {
+        int needed = settings.PromptTokens + settings.NewTokens;
+        if (needed > session.MaxSequenceLength)
+        {
+            throw new Qwen3OnnxException(
+                $"{session.Folder}: prompt {settings.PromptTokens} + new {settings.NewTokens} tokens exceed the export's context of {session.MaxSequenceLength}");
+        }
+    }
+
+    private static BenchResult Summarize(BenchSettings settings, Qwen3Session session, RepTiming[] reps) => new()
+    {
+        Model = settings.Model,
+        DType = session.Manifest.DType,
+        Graph = session.Manifest.Graph,
+        ExecutionProvider = settings.ExecutionProvider.ToLowerInvariant(),
+        Threads = settings.Threads,
+        Batch = settings.Batch,
+        PromptTokens = settings.PromptTokens,
+        NewTokens = settings.NewTokens,
+        Reps = reps.Length,
+        PrefillTokensPerSecond = Median(reps, r => r.PrefillTokensPerSecond),
+        DecodeTokensPerSecond = Median(reps, r => r.DecodeTokensPerSecond),
+        TimeToFirstTokenMs = Median(reps, r => r.TimeToFirstTokenMs),
+        HostOverheadUsPerStep = Median(reps, r => r.HostOverheadUsPerStep),
+        SamplingUsPerToken = Median(reps, r => r.SamplingUsPerToken),
+        ModelBytes = ModelBytes(session),
+        ParametersReadPerToken = WeightTraffic.ParametersReadPerToken(session.Manifest.Config),
+        ExportFolder = Path.GetFullPath(session.Folder),
+    };
+
+    private static double Median(RepTiming[] reps, Func<RepTiming, double> figure)
+    {
+        double[] sorted = [.. reps.Select(figure).Order()];
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static long ModelBytes(Qwen3Session session)
+    {
+        var manifest = session.Manifest;
+        return new[] { manifest.ModelFile, manifest.ExternalDataFile }
+            .OfType<string>()
+            .Select(name => new FileInfo(Path.Combine(session.Folder, name)))
+            .Where(file => file.Exists)
+            .Sum(file => file.Length);
+    }
+}
