@@ -9,7 +9,11 @@ internal static class ExecutionProviders
     private static readonly object RegistrationLock = new();
     private static readonly HashSet<string> RegisteredLibraries = new(StringComparer.Ordinal);
 
-    public static void Apply(SessionOptions options, SessionSettings settings)
+    /// <summary>
+    /// Adds the provider; returns where its tensors live (null for the CPU), so that the key/value cache can stay there
+    /// between steps instead of travelling through host memory.
+    /// </summary>
+    public static OrtMemoryInfo? Apply(SessionOptions options, SessionSettings settings)
     {
         if (settings.DisableCpuFallback)
         {
@@ -18,17 +22,17 @@ internal static class ExecutionProviders
 
         switch (settings.ExecutionProvider)
         {
-            case ExecutionProviderKind.Cpu:
-                return;
             case ExecutionProviderKind.Cuda when settings.ExecutionProviderLibrary is { } library:
-                AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId);
-                return;
+                return AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId);
             case ExecutionProviderKind.Cuda:
                 AppendBuiltIn(() => options.AppendExecutionProvider_CUDA(settings.DeviceId), "CUDA", "Microsoft.ML.OnnxRuntime.Gpu (build with -p:OrtFlavor=Gpu) or --ep-library <libonnxruntime_providers_cuda.so>");
-                return;
+                return new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, settings.DeviceId, OrtMemType.Default);
             case ExecutionProviderKind.DirectML:
                 AppendBuiltIn(() => options.AppendExecutionProvider_DML(settings.DeviceId), "DirectML", "Microsoft.ML.OnnxRuntime.DirectML on Windows (build with -p:OrtFlavor=DirectML)");
-                return;
+                // DirectML's device memory is not addressable through IOBinding from .NET; keep the cache on the host.
+                return null;
+            default:
+                return null;
         }
     }
 
@@ -44,7 +48,7 @@ internal static class ExecutionProviders
         }
     }
 
-    private static void AppendPlugin(SessionOptions options, string library, string epName, int deviceId)
+    private static OrtMemoryInfo AppendPlugin(SessionOptions options, string library, string epName, int deviceId)
     {
         if (!File.Exists(library))
         {
@@ -77,6 +81,7 @@ internal static class ExecutionProviders
 
         var device = devices[Math.Min(deviceId, devices.Count - 1)];
         options.AppendExecutionProvider(env, [device], new Dictionary<string, string>());
+        return device.GetMemoryInfo(OrtDeviceMemoryType.DEFAULT);
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

@@ -16,10 +16,12 @@ public sealed class Qwen3Session : IDisposable
     private readonly string[] _outputNames;
     private readonly TensorElementType _kvElementType;
     private readonly RunOptions _runOptions = new();
+    private readonly OrtMemoryInfo? _deviceMemory;
 
-    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session)
+    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory)
     {
         Folder = folder;
+        _deviceMemory = deviceMemory;
         Manifest = manifest;
         _session = session;
         int layers = manifest.Config.NumHiddenLayers;
@@ -59,10 +61,10 @@ public sealed class Qwen3Session : IDisposable
             IntraOpNumThreads = settings.IntraOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        ExecutionProviders.Apply(options, settings);
+        var deviceMemory = ExecutionProviders.Apply(options, settings);
         try
         {
-            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options));
+            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -114,9 +116,31 @@ public sealed class Qwen3Session : IDisposable
         _runOptions.Terminate = false;
         cancellation.ThrowIfCancellationRequested();
         // The returned list is not disposed as a whole: logits go to the caller, presents into the cache.
-        var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+        var outputs = _deviceMemory is null ? _session.Run(_runOptions, _inputNames, inputs, _outputNames) : RunOnDevice(inputs);
         cache.Replace(outputs.Skip(1).ToArray(), batch.TotalLength);
         return new ForwardOutput(outputs[0]);
+    }
+
+    /// <summary>
+    /// Binds the presents to device memory so the cache never leaves the accelerator; only the logits come back
+    /// to the host (and the small id/mask/position tensors go up).
+    /// </summary>
+    private IReadOnlyList<OrtValue> RunOnDevice(OrtValue[] inputs)
+    {
+        using var binding = _session.CreateIoBinding();
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            binding.BindInput(_inputNames[i], inputs[i]);
+        }
+
+        binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
+        for (int i = 1; i < _outputNames.Length; i++)
+        {
+            binding.BindOutputToDevice(_outputNames[i], _deviceMemory!);
+        }
+
+        _session.RunWithBinding(_runOptions, binding);
+        return binding.GetOutputValues();
     }
 
     /// <summary>Stops a running <see cref="Forward"/> (it then throws); used to honour cancellation within a step.</summary>
