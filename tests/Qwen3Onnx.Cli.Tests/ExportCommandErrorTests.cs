@@ -72,17 +72,21 @@ public sealed class ExportCommandErrorTests
         File.WriteAllText(blocker, "a file where the output's parent folder should be");
         string output = Path.Combine(blocker, "export");
 
-        var (exitCode, _, stderr) = CliProcess.Run("export", "--model", Fixture, "--out", output);
+        var (exitCode, _, stderr) = Export("--model", Fixture, "--out", output);
 
         AssertOneErrorLine(exitCode, stderr, "not-a-folder");
         Assert.IsFalse(Directory.Exists(output));
     }
 
+    /// <summary>Offline, so a bad --model can never reach for the network.</summary>
+    private static (int ExitCode, string StdOut, string StdErr) Export(params string[] arguments) =>
+        CliProcess.RunAsync(new Dictionary<string, string> { ["HF_HUB_OFFLINE"] = "1" }, ["export", .. arguments]).GetAwaiter().GetResult();
+
     private void AssertFails(string checkpoint, params string[] mentions)
     {
         string output = Path.Combine(_root, "out");
 
-        var (exitCode, _, stderr) = CliProcess.Run("export", "--model", checkpoint, "--out", output);
+        var (exitCode, _, stderr) = Export("--model", checkpoint, "--out", output);
 
         AssertOneErrorLine(exitCode, stderr, mentions);
         Assert.IsFalse(Directory.Exists(output), "no output folder may be left behind");

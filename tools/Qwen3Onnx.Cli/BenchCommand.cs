@@ -58,8 +58,7 @@ public static class BenchCommand
         }
         catch (Qwen3OnnxException ex)
         {
-            error.WriteLine($"error: {ex.Message}");
-            return 1;
+            return CliErrors.Report(ex, error);
         }
     }
 

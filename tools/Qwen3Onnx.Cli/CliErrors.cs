@@ -13,8 +13,14 @@ internal static class CliErrors
         }
         catch (Qwen3OnnxException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return 1;
+            return Report(ex);
         }
+    }
+
+    /// <summary>Prints the one-line <c>error: message</c> (to <paramref name="error"/> or stderr) and returns exit code 1.</summary>
+    public static int Report(Qwen3OnnxException exception, TextWriter? error = null)
+    {
+        (error ?? Console.Error).WriteLine($"error: {exception.Message}");
+        return 1;
     }
 }

@@ -38,8 +38,7 @@ internal static class DownloadCommand
         }
         catch (Qwen3OnnxException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return 1;
+            return CliErrors.Report(ex);
         }
     }
 

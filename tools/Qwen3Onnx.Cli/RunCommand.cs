@@ -85,8 +85,7 @@ public static class RunCommand
         }
         catch (Qwen3OnnxException ex)
         {
-            error.WriteLine($"error: {ex.Message}");
-            return 1;
+            return CliErrors.Report(ex, error);
         }
     }
 

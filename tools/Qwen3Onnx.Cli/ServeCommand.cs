@@ -51,8 +51,7 @@ internal static class ServeCommand
         }
         catch (Qwen3OnnxException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return 1;
+            return CliErrors.Report(ex);
         }
         catch (OperationCanceledException)
         {

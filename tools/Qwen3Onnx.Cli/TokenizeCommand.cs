@@ -47,8 +47,7 @@ public static class TokenizeCommand
         }
         catch (Qwen3OnnxException ex)
         {
-            parse.InvocationConfiguration.Error.WriteLine($"error: {ex.Message}");
-            return 1;
+            return CliErrors.Report(ex, parse.InvocationConfiguration.Error);
         }
     }
 

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace Qwen3Onnx.Hub.Tests;
+namespace Qwen3Onnx.Testing;
 
-/// <summary>Runs the built <c>qwen3-onnx</c> as its own process with a chosen environment.</summary>
-internal static class CliProcess
+/// <summary>
+/// Runs the built <c>qwen3-onnx</c> (copied beside the test assembly by its project reference) as its own process,
+/// so exit codes and stderr are the real ones. Hugging Face variables are cleared and replaced by the given environment.
+/// </summary>
+public static class CliProcess
 {
     private static readonly string[] HubVariables =
         ["HF_ENDPOINT", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "XDG_CACHE_HOME"];
@@ -15,6 +18,7 @@ internal static class CliProcess
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qwen3-onnx.dll"));
@@ -34,6 +38,7 @@ internal static class CliProcess
         }
 
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
