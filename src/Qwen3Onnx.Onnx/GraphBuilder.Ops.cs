@@ -56,6 +56,8 @@ public sealed partial class GraphBuilder
 
     public OnnxValue ReduceSum(OnnxValue x, long[] axes, bool keepDims) => Reduce("ReduceSum", x, axes, keepDims);
 
+    public OnnxValue ReduceMax(OnnxValue x, long[] axes, bool keepDims) => Reduce("ReduceMax", x, axes, keepDims);
+
     public OnnxValue Unsqueeze(OnnxValue x, params long[] axes) =>
         AddNode("Unsqueeze", [x, Constant(axes)], new(x.ElementType, Shapes.Unsqueeze(x.Shape, axes)));
 

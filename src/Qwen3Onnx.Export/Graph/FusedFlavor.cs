@@ -7,7 +7,7 @@ namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
 /// ONNX Runtime contrib ops (docs/FUSED_OPS.md): SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
-/// GroupQueryAttention with RoPE applied outside, MoE / QMoE, and — when <paramref name="weightFormat"/> is set —
+/// RotaryEmbedding + GroupQueryAttention, MoE / QMoE, and — when <paramref name="weightFormat"/> is set —
 /// MatMulNBits projections and a GatherBlockQuantized embedding for tied checkpoints.
 /// </summary>
 internal sealed class FusedFlavor(BlockQuantizationFormat? weightFormat) : GraphFlavor
@@ -24,9 +24,8 @@ internal sealed class FusedFlavor(BlockQuantizationFormat? weightFormat) : Graph
 
     public override IAttentionEmitter Attention(GraphBuilder g, Qwen3Config config, ModelInputs inputs, WeightMap weights, int maxSequenceLength)
     {
-        var tables = weights.RotaryTables(config, maxSequenceLength);
-        var rotary = new Rotary(g, config, inputs, tables, new RotaryLayout(HeadsAxis: 2, weights.WeightType));
-        return new GroupQueryAttentionEmitter(g, config, inputs, rotary, weights.WeightType);
+        var caches = weights.RotaryTables(config, maxSequenceLength, weights.WeightType);
+        return new GroupQueryAttentionEmitter(g, config, inputs, new FusedRotary(g, config, inputs, caches), weights.WeightType);
     }
 
     public override IMoeEmitter Moe(GraphBuilder g, Qwen3Config config, WeightMap weights) =>

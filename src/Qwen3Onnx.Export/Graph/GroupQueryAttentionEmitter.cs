@@ -6,12 +6,15 @@ namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
 /// Attention through com.microsoft GroupQueryAttention, keeping the portable graph's contract (left padding,
-/// present = past ‖ new). GQA assumes right padding, so (docs/FUSED_OPS.md):
-/// seqlens_k = total − 1 for every row (every new token lands at index past), padding is hidden by an additive
-/// attention_bias built from attention_mask, and RoPE is applied outside (do_rotary = 0) from position_ids.
+/// present = past ‖ new). GQA assumes right padding, so (docs/FUSED_OPS.md): every row's <c>seqlens_k</c> is the
+/// filled length of the cache minus one (the index of the mask's last 1, so every new token lands right after the
+/// past), padding is hidden by an additive attention_bias built from attention_mask, and RoPE is applied before GQA
+/// (com.microsoft RotaryEmbedding at our position_ids) because GQA's own rotary would count the padding.
+/// The filled length is read from the mask rather than its width so the same graph also runs with one past/present
+/// buffer of a fixed capacity (a static-shape mask whose tail is zeros), as CUDA graph capture needs.
 /// <code>
-///   q, k [B,S,N,D] ─ RoPE ─ Reshape[B,S,N·D] ─┐
-///   v ──────────────────── Reshape[B,S,N·D] ─ GroupQueryAttention(past, seqlens_k, total, bias) ─ context, present
+///   q, k [B,S,N,D] ─ Reshape[B,S,N·D] ─ RotaryEmbedding ─┐
+///   v ──────────────── Reshape[B,S,N·D] ─────────────────── GroupQueryAttention(past, seqlens_k, total, bias) ─ context, present
 /// </code>
 /// </summary>
 internal sealed class GroupQueryAttentionEmitter : IAttentionEmitter
@@ -21,21 +24,20 @@ internal sealed class GroupQueryAttentionEmitter : IAttentionEmitter
 
     private readonly GraphBuilder _g;
     private readonly Qwen3Config _config;
-    private readonly Rotary _rotary;
+    private readonly FusedRotary _rotary;
     private readonly OnnxValue _seqlensK;
     private readonly OnnxValue _totalLength;
     private readonly OnnxValue _bias;
 
-    public GroupQueryAttentionEmitter(GraphBuilder g, Qwen3Config config, ModelInputs inputs, Rotary rotary, DataType activationType)
+    public GroupQueryAttentionEmitter(GraphBuilder g, Qwen3Config config, ModelInputs inputs, FusedRotary rotary, DataType activationType)
     {
         _g = g;
         _config = config;
         _rotary = rotary;
         using var scope = g.Scope("attention_inputs");
-        var total = g.Shape(inputs.AttentionMask, 1, 2);                                           // [1]
-        _totalLength = g.Cast(g.ToScalar(total), DataType.Int32);
-        var lastIndex = g.Sub(total, g.Constant([1L]));
-        _seqlensK = g.Cast(g.Expand(lastIndex, g.Shape(inputs.AttentionMask, 0, 1), GraphIoNames.Batch), DataType.Int32);   // [B]
+        var width = g.Shape(inputs.AttentionMask, 1, 2);                                           // [1]
+        _totalLength = g.Cast(g.ToScalar(width), DataType.Int32);
+        _seqlensK = g.Cast(g.Sub(FilledLength(inputs.AttentionMask, width), g.Scalar(1f)), DataType.Int32);   // [B]
         _bias = PaddingBias(inputs, activationType);
     }
 
@@ -44,8 +46,8 @@ internal sealed class GroupQueryAttentionEmitter : IAttentionEmitter
         OnnxValue q, k;
         using (_g.Scope("rotary"))
         {
-            q = Flatten(_rotary.Apply(query), _config.QueryWidth);
-            k = Flatten(_rotary.Apply(key), _config.KeyValueWidth);
+            q = _rotary.Apply(Flatten(query, _config.QueryWidth), _config.NumAttentionHeads);
+            k = _rotary.Apply(Flatten(key, _config.KeyValueWidth), _config.NumKeyValueHeads);
         }
 
         var v = Flatten(value, _config.KeyValueWidth);
@@ -68,6 +70,17 @@ internal sealed class GroupQueryAttentionEmitter : IAttentionEmitter
 
     /// <summary>[B, S, heads, D] → [B, S, heads·D].</summary>
     private OnnxValue Flatten(OnnxValue x, int width) => _g.Reshape(x, [0, 0, width], x[0], x[1], width);
+
+    /// <summary>
+    /// Per row, one past the index of the mask's last 1: max over t of mask[t]·(t + 1), as float32 [B] (exact below 2^24;
+    /// float reductions run on every execution provider).
+    /// </summary>
+    private OnnxValue FilledLength(OnnxValue mask, OnnxValue width)
+    {
+        var oneBased = _g.Range(_g.Constant([1L], scalar: true), _g.Add(_g.ToScalar(width), _g.Constant([1L], scalar: true)), _g.Constant([1L], scalar: true), GraphIoNames.TotalSequenceLength);
+        var weighted = _g.Mul(_g.Cast(mask, DataType.Float), _g.Cast(oneBased, DataType.Float));  // [B, T]
+        return _g.ReduceMax(weighted, [1], keepDims: false);
+    }
 
     /// <summary>(1 − attention_mask) · MaskedScore as [B, 1, S, T] in the activation dtype: GQA's own causal mask does the rest.</summary>
     private OnnxValue PaddingBias(ModelInputs inputs, DataType activationType)

@@ -137,13 +137,19 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     }
 
     /// <summary>The rotary tables cos and sin, [positions, head_dim / 2] float32, YaRN scaling included.</summary>
-    public (OnnxValue Cos, OnnxValue Sin) RotaryTables(Qwen3Config config, int positions)
+    /// <summary>cos/sin tables [positions, D/2] in float32 (gathered, then cast, by the portable rotary).</summary>
+    public (OnnxValue Cos, OnnxValue Sin) RotaryTables(Qwen3Config config, int positions) => RotaryTables(config, positions, DataType.Float);
+
+    /// <summary>cos/sin tables [positions, D/2] in <paramref name="type"/> (com.microsoft RotaryEmbedding reads them in the activation dtype).</summary>
+    public (OnnxValue Cos, OnnxValue Sin) RotaryTables(Qwen3Config config, int positions, DataType type)
     {
         var rope = RopeFrequencies.For(config);
         long[] dims = [positions, config.HeadDim / 2];
+        var streamer = type == DataType.Float ? _float32Streamer : _streamer;
+        string suffix = type == DataType.Float ? "" : $".{type}";
         return (
-            graph.AddInitializer("rotary.cos_cache", DataType.Float, dims, s => WriteRotary(rope, positions, s, cos: true)),
-            graph.AddInitializer("rotary.sin_cache", DataType.Float, dims, s => WriteRotary(rope, positions, s, cos: false)));
+            graph.AddInitializer($"rotary.cos_cache{suffix}", type, dims, s => WriteRotary(rope, positions, s, streamer, cos: true)),
+            graph.AddInitializer($"rotary.sin_cache{suffix}", type, dims, s => WriteRotary(rope, positions, s, streamer, cos: false)));
     }
 
 
@@ -168,7 +174,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         return [shape[1], shape[0]];
     }
 
-    private void WriteRotary(RopeFrequencies rope, int positions, Stream destination, bool cos)
+    private static void WriteRotary(RopeFrequencies rope, int positions, Stream destination, TensorStreamer streamer, bool cos)
     {
         int half = rope.InverseFrequencies.Count;
         var cosRow = new float[half];
@@ -176,7 +182,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         for (int position = 0; position < positions; position++)
         {
             rope.CosSin(position, cosRow, sinRow);
-            _float32Streamer.Write(cos ? cosRow : sinRow, destination);
+            streamer.Write(cos ? cosRow : sinRow, destination);
         }
     }
 }

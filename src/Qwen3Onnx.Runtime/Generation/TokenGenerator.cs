@@ -59,7 +59,7 @@ public sealed class TokenGenerator
         var produced = new int[rows];
         var finished = new bool[rows];
         var last = new int[rows];
-        using var cache = _session.CreateCache(rows);
+        using var cache = _session.CreateCache(rows, capacity: batch.Width + maxNew);
         using var abort = cancellation.Register(_session.Abort);
         var clock = Stopwatch.StartNew();
         var step = batch.Prefill;

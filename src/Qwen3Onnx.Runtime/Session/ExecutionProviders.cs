@@ -23,9 +23,9 @@ internal static class ExecutionProviders
         switch (settings.ExecutionProvider)
         {
             case ExecutionProviderKind.Cuda when settings.ExecutionProviderLibrary is { } library:
-                return AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId);
+                return AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId, CudaOptions(settings));
             case ExecutionProviderKind.Cuda:
-                AppendBuiltIn(() => options.AppendExecutionProvider_CUDA(settings.DeviceId), "CUDA", "Microsoft.ML.OnnxRuntime.Gpu (build with -p:OrtFlavor=Gpu) or --ep-library <libonnxruntime_providers_cuda.so>");
+                AppendBuiltIn(() => AppendCuda(options, settings), "CUDA", "Microsoft.ML.OnnxRuntime.Gpu (build with -p:OrtFlavor=Gpu) or --ep-library <libonnxruntime_providers_cuda.so>");
                 return new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, settings.DeviceId, OrtMemType.Default);
             case ExecutionProviderKind.DirectML:
                 AppendBuiltIn(() => options.AppendExecutionProvider_DML(settings.DeviceId), "DirectML", "Microsoft.ML.OnnxRuntime.DirectML on Windows (build with -p:OrtFlavor=DirectML)");
@@ -34,6 +34,24 @@ internal static class ExecutionProviders
             default:
                 return null;
         }
+    }
+
+    private static Dictionary<string, string> CudaOptions(SessionSettings settings)
+    {
+        var cuda = new Dictionary<string, string> { ["device_id"] = settings.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (settings.CudaGraph)
+        {
+            cuda["enable_cuda_graph"] = "1";
+        }
+
+        return cuda;
+    }
+
+    private static void AppendCuda(SessionOptions options, SessionSettings settings)
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(CudaOptions(settings));
+        options.AppendExecutionProvider_CUDA(cuda);
     }
 
     private static void AppendBuiltIn(Action append, string name, string remedy)
@@ -48,7 +66,7 @@ internal static class ExecutionProviders
         }
     }
 
-    private static OrtMemoryInfo AppendPlugin(SessionOptions options, string library, string epName, int deviceId)
+    private static OrtMemoryInfo AppendPlugin(SessionOptions options, string library, string epName, int deviceId, Dictionary<string, string> providerOptions)
     {
         if (!File.Exists(library))
         {
@@ -80,7 +98,8 @@ internal static class ExecutionProviders
         }
 
         var device = devices[Math.Min(deviceId, devices.Count - 1)];
-        options.AppendExecutionProvider(env, [device], new Dictionary<string, string>());
+        providerOptions.Remove("device_id");   // the plugin path picks the device itself
+        options.AppendExecutionProvider(env, [device], providerOptions);
         return device.GetMemoryInfo(OrtDeviceMemoryType.DEFAULT);
     }
 

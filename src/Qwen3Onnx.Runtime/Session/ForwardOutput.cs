@@ -8,10 +8,12 @@ public sealed class ForwardOutput : IDisposable
     private readonly OrtValue _logits;
     private readonly int _positions;
     private readonly int _vocab;
+    private readonly bool _ownsLogits;
 
-    internal ForwardOutput(OrtValue logits)
+    internal ForwardOutput(OrtValue logits, bool ownsLogits = true)
     {
         _logits = logits;
+        _ownsLogits = ownsLogits;
         var shape = logits.GetTensorTypeAndShape().Shape;
         BatchSize = (int)shape[0];
         _positions = (int)shape[1];
@@ -35,5 +37,12 @@ public sealed class ForwardOutput : IDisposable
 
     public int VocabSize => _vocab;
 
-    public void Dispose() => _logits.Dispose();
+    /// <summary>Releases the logits unless they live in a session buffer that the next step overwrites.</summary>
+    public void Dispose()
+    {
+        if (_ownsLogits)
+        {
+            _logits.Dispose();
+        }
+    }
 }

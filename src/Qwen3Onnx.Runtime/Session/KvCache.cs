@@ -10,14 +10,23 @@ namespace Qwen3Onnx.Runtime.Session;
 public sealed class KvCache : IDisposable
 {
     private readonly OrtValue[] _values;
+    private readonly bool _ownsValues;
 
-    internal KvCache(OrtValue[] values, int batchSize)
+    internal KvCache(OrtValue[] values, int batchSize, FixedKvBuffers? fixedBuffers = null)
     {
         _values = values;
         BatchSize = batchSize;
+        Fixed = fixedBuffers;
+        _ownsValues = fixedBuffers is null;
     }
 
     public int BatchSize { get; }
+
+    /// <summary>Positions the cache can hold without growing: the fixed buffers' capacity, or null when each step returns a longer cache.</summary>
+    public int? Capacity => Fixed?.Shape.Capacity;
+
+    /// <summary>The session's fixed past/present buffers this cache writes into in place, or null for a growing cache.</summary>
+    internal FixedKvBuffers? Fixed { get; }
 
     /// <summary>Tokens held per row (past sequence length), padding included.</summary>
     public int Length { get; private set; }
@@ -48,8 +57,17 @@ public sealed class KvCache : IDisposable
         Length = newLength;
     }
 
+    /// <summary>A fixed cache was appended to in place: only its length changes.</summary>
+    internal void Advance(int newLength) => Length = newLength;
+
+    /// <summary>A growing cache owns its values; fixed buffers belong to the session, which reuses them for the next generation.</summary>
     public void Dispose()
     {
+        if (!_ownsValues)
+        {
+            return;
+        }
+
         foreach (var value in _values)
         {
             value.Dispose();

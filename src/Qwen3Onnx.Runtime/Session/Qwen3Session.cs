@@ -17,13 +17,24 @@ public sealed class Qwen3Session : IDisposable
     private readonly TensorElementType _kvElementType;
     private readonly RunOptions _runOptions = new();
     private readonly OrtMemoryInfo? _deviceMemory;
+    private readonly bool _cudaGraph;
+    private FixedDecoder? _fixedDecoder;
 
-    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory)
+    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory, SessionSettings settings)
     {
         Folder = folder;
         _deviceMemory = deviceMemory;
         Manifest = manifest;
         _session = session;
+        UsesFixedCache = (settings.FixedKvCache ?? (deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda))
+            && manifest.Graph == "fused";
+        _cudaGraph = settings.CudaGraph && UsesFixedCache;
+        if (_cudaGraph)
+        {
+            // Prefill shapes change from call to call: run it eagerly, outside any captured graph.
+            _runOptions.AddRunConfigEntry("gpu_graph_id", "-1");
+        }
+
         int layers = manifest.Config.NumHiddenLayers;
         _inputNames = ["input_ids", "attention_mask", "position_ids", .. KvNames("past_key_values.{0}.{1}", layers)];
         _outputNames = ["logits", .. KvNames("present.{0}.{1}", layers)];
@@ -47,6 +58,12 @@ public sealed class Qwen3Session : IDisposable
 
     public int VocabSize => Manifest.Config.VocabSize;
 
+    /// <summary>
+    /// Whether caches live in fixed past/present buffers sized by <see cref="CreateCache"/>'s capacity (fused graphs on a
+    /// GPU by default; <see cref="SessionSettings.FixedKvCache"/> overrides).
+    /// </summary>
+    public bool UsesFixedCache { get; }
+
     /// <summary>Largest past + new length the graph supports.</summary>
     public int MaxSequenceLength => Manifest.MaxSequenceLength > 0 ? Manifest.MaxSequenceLength : Manifest.Config.MaxPositionEmbeddings;
 
@@ -64,7 +81,7 @@ public sealed class Qwen3Session : IDisposable
         var deviceMemory = ExecutionProviders.Apply(options, settings);
         try
         {
-            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory);
+            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory, settings);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -72,10 +89,26 @@ public sealed class Qwen3Session : IDisposable
         }
     }
 
-    public KvCache CreateCache(int batchSize)
+    /// <summary>
+    /// An empty cache for <paramref name="batchSize"/> rows. With <see cref="UsesFixedCache"/>, it is the session's fixed
+    /// buffer set for up to <paramref name="capacity"/> positions (reused while the next request fits; one generation
+    /// at a time per session); otherwise it grows each step and <paramref name="capacity"/> is only a hint.
+    /// </summary>
+    public KvCache CreateCache(int batchSize, int capacity = 0)
     {
         var config = Manifest.Config;
-        return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
+        if (!UsesFixedCache || capacity <= 0)
+        {
+            return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
+        }
+
+        if (capacity > MaxSequenceLength)
+        {
+            throw new Qwen3OnnxException($"a cache of {capacity} positions exceeds the model's context of {MaxSequenceLength}");
+        }
+
+        var buffers = FixedDecoderFor(batchSize, capacity).Buffers;
+        return new KvCache([.. buffers.KeyValues], batchSize, buffers);
     }
 
     /// <summary>
@@ -99,6 +132,16 @@ public sealed class Qwen3Session : IDisposable
             throw new Qwen3OnnxException($"sequence of {batch.TotalLength} tokens exceeds the model's context of {MaxSequenceLength}");
         }
 
+        if (cache.Capacity is int capacity && batch.TotalLength > capacity)
+        {
+            throw new ArgumentException($"attention mask covers {batch.TotalLength} positions; the cache holds {capacity}", nameof(batch));
+        }
+
+        if (cache.Fixed is { } buffers && batch.SequenceLength == 1 && cache.Length > 0)
+        {
+            return DecodeInPlace(batch, cache, buffers, cancellation);
+        }
+
         long[] tokenShape = [batch.BatchSize, batch.SequenceLength];
         using var inputIds = OrtValue.CreateTensorValueFromMemory(batch.InputIds, tokenShape);
         using var mask = OrtValue.CreateTensorValueFromMemory(batch.AttentionMask, [batch.BatchSize, batch.TotalLength]);
@@ -115,10 +158,72 @@ public sealed class Qwen3Session : IDisposable
         // Reset before checking the token: an Abort that lands after the check still stops this Run.
         _runOptions.Terminate = false;
         cancellation.ThrowIfCancellationRequested();
+        if (cache.Fixed is not null)
+        {
+            return PrefillInPlace(inputs, cache, batch.TotalLength);
+        }
+
         // The returned list is not disposed as a whole: logits go to the caller, presents into the cache.
         var outputs = _deviceMemory is null ? _session.Run(_runOptions, _inputNames, inputs, _outputNames) : RunOnDevice(inputs);
         cache.Replace(outputs.Skip(1).ToArray(), batch.TotalLength);
         return new ForwardOutput(outputs[0]);
+    }
+
+    /// <summary>A prompt (or the first step) into the fixed buffers: past and present are the same tensors, GQA writes at [0, total).</summary>
+    private ForwardOutput PrefillInPlace(OrtValue[] inputs, KvCache cache, int totalLength)
+    {
+        using var binding = _session.CreateIoBinding();
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            binding.BindInput(_inputNames[i], inputs[i]);
+        }
+
+        binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
+        for (int i = 1; i < _outputNames.Length; i++)
+        {
+            binding.BindOutput(_outputNames[i], cache.Values[i - 1]);
+        }
+
+        _session.RunWithBinding(_runOptions, binding);
+        var outputs = binding.GetOutputValues();
+        foreach (var present in outputs.Skip(1))
+        {
+            present.Dispose();
+        }
+
+        cache.Advance(totalLength);
+        return new ForwardOutput(outputs[0]);
+    }
+
+    /// <summary>One token per row into the fixed buffers, through the decoder's persistent binding (a CUDA graph replays it).</summary>
+    private ForwardOutput DecodeInPlace(ForwardBatch batch, KvCache cache, FixedKvBuffers buffers, CancellationToken cancellation)
+    {
+        var decoder = _fixedDecoder!;
+        buffers.StageDecode(batch);
+        decoder.RunOptions.Terminate = false;
+        cancellation.ThrowIfCancellationRequested();
+        _session.RunWithBinding(decoder.RunOptions, decoder.Binding);
+        cache.Advance(batch.TotalLength);
+        return new ForwardOutput(buffers.FetchLogits(), ownsLogits: false);
+    }
+
+    /// <summary>The decoder for this shape: the current one if it fits, else new buffers (and a new CUDA graph id).</summary>
+    private FixedDecoder FixedDecoderFor(int batchSize, int capacity)
+    {
+        if (_fixedDecoder is { } current && current.Buffers.Shape.BatchSize == batchSize && current.Buffers.Shape.Capacity >= capacity)
+        {
+            return current;
+        }
+
+        int graphId = (_fixedDecoder?.GraphId ?? 0) + 1;
+        _fixedDecoder?.Dispose();
+        _fixedDecoder = null;
+        var config = Manifest.Config;
+        // Round up so that similar requests share one buffer set (and one captured graph).
+        int rounded = Math.Min(MaxSequenceLength, ((capacity + 127) / 128) * 128);
+        var shape = new FixedBufferShape(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, rounded, config.HeadDim, config.VocabSize, _kvElementType);
+        _fixedDecoder = new FixedDecoder(_session, shape, _deviceMemory, _inputNames, _outputNames, _cudaGraph ? graphId : null);
+        return _fixedDecoder;
     }
 
     /// <summary>
@@ -144,10 +249,18 @@ public sealed class Qwen3Session : IDisposable
     }
 
     /// <summary>Stops a running <see cref="Forward"/> (it then throws); used to honour cancellation within a step.</summary>
-    public void Abort() => _runOptions.Terminate = true;
+    public void Abort()
+    {
+        _runOptions.Terminate = true;
+        if (_fixedDecoder is { } decoder)
+        {
+            decoder.RunOptions.Terminate = true;
+        }
+    }
 
     public void Dispose()
     {
+        _fixedDecoder?.Dispose();
         _session.Dispose();
         _runOptions.Dispose();
     }

@@ -19,6 +19,15 @@ public sealed record SessionSettings
     /// <summary>Fail instead of silently running unsupported nodes on the CPU (GPU tests set this).</summary>
     public bool DisableCpuFallback { get; init; }
 
+    /// <summary>
+    /// Keep the key/value cache in one fixed past/present buffer per layer, sized to the generation's length, that the
+    /// fused graph's GroupQueryAttention appends to in place. Null: on for fused graphs on a GPU, off otherwise.
+    /// </summary>
+    public bool? FixedKvCache { get; init; }
+
+    /// <summary>Capture each decode step as a CUDA graph and replay it (CUDA only; needs the fixed cache).</summary>
+    public bool CudaGraph { get; init; }
+
     public static SessionSettings Parse(string ep, string? library = null) => new()
     {
         ExecutionProvider = ep.ToLowerInvariant() switch

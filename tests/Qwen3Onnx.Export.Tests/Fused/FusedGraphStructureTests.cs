@@ -21,12 +21,17 @@ public sealed class FusedGraphStructureTests
             Assert.AreEqual(2, ops.Count(op => op == "SimplifiedLayerNormalization"), $"layer {layer}: q_norm and k_norm");
             Assert.AreEqual(7, ops.Count(op => op == "MatMul"), $"layer {layer}: seven projections");
             Assert.IsFalse(ops.Contains("Softmax"), $"layer {layer}: attention is not decomposed");
+            Assert.AreEqual(2, ops.Count(op => op == "RotaryEmbedding"), $"layer {layer}: q and k rotated by the contrib op");
+            Assert.IsFalse(ops.Contains("Neg"), $"layer {layer}: RoPE is not decomposed");
         }
 
         Assert.AreEqual(1, graph.Node.Count(n => n.OpType == "SimplifiedLayerNormalization" && n.Name.StartsWith("/model/input_layernorm/", StringComparison.Ordinal)));
         var gqa = graph.Node.First(n => n.OpType == "GroupQueryAttention");
         Assert.AreEqual("com.microsoft", gqa.Domain);
-        Assert.AreEqual(0, gqa.Attribute.Single(a => a.Name == "do_rotary").I, "RoPE stays outside GQA");
+        Assert.AreEqual(0, gqa.Attribute.Single(a => a.Name == "do_rotary").I, "RoPE stays outside GQA: its own positions would count the padding");
+        var rotary = graph.Node.First(n => n.OpType == "RotaryEmbedding");
+        Assert.AreEqual("com.microsoft", rotary.Domain);
+        Assert.AreEqual("position_ids", rotary.Input[1], "rows rotate by their real positions");
     }
 
     [TestMethod]

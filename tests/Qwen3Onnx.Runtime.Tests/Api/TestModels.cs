@@ -18,6 +18,10 @@ public sealed class TestModels
     public static string Fixture(string name) =>
         Get(name, folder => Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model(name), OutputFolder = folder }));
 
+    /// <summary>A shared fixture exported as the fused (ONNX Runtime contrib ops) float32 graph.</summary>
+    public static string FusedFixture(string name) =>
+        Get($"{name}-fused", folder => Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model(name), OutputFolder = folder, Graph = ExportGraph.Fused }));
+
     /// <summary>
     /// A tiny random-weight model with the 1024-token demo tokenizer (eos: &lt;|im_end|&gt;, &lt;|endoftext|&gt;) that samples
     /// by default, like the CLI's demo model (greedy decoding of random weights repeats one token).

@@ -1,0 +1,93 @@
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Session;
+using Qwen3Onnx.Runtime.Tests.Api;
+
+namespace Qwen3Onnx.Runtime.Tests.Generation;
+
+/// <summary>
+/// The fixed past/present buffers (GroupQueryAttention appending in place, a capacity-wide mask whose tail is zeros)
+/// that the GPU path uses, exercised on the CPU provider against HF's greedy continuations.
+/// </summary>
+[TestClass]
+public sealed class FixedKvCacheTests
+{
+    private static readonly SessionSettings Fixed = new() { FixedKvCache = true };
+
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
+    public void GreedyContinuationsMatchTransformers(string model)
+    {
+        var goldens = FixtureGoldens.Load(model);
+        using var session = Qwen3Session.Open(TestModels.FusedFixture(model), Fixed);
+        Assert.IsTrue(session.UsesFixedCache);
+        var generator = new TokenGenerator(session);
+
+        foreach (var testCase in goldens.Cases)
+        {
+            var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = testCase.GreedyNewIds.Length });
+            CollectionAssert.AreEqual(testCase.GreedyNewIds, ids[0].ToArray(), $"prompt of {testCase.PromptIds.Length} tokens");
+        }
+    }
+
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-moe")]
+    public void LeftPaddedBatchMatchesTransformers(string model)
+    {
+        var goldens = FixtureGoldens.Load(model);
+        using var session = Qwen3Session.Open(TestModels.FusedFixture(model), Fixed);
+
+        var (ids, _) = new TokenGenerator(session).GenerateAll(new GenerationRequest
+        {
+            Prompts = [.. goldens.BatchPrompts],
+            MaxNewTokens = goldens.BatchGreedyNewIds[0].Length,
+        });
+
+        for (int row = 0; row < ids.Count; row++)
+        {
+            CollectionAssert.AreEqual(goldens.BatchGreedyNewIds[row], ids[row].ToArray(), $"row {row}");
+        }
+    }
+
+    [TestMethod]
+    public void ALongGenerationThenAShortOneReuseTheBuffersWithoutStaleState()
+    {
+        var goldens = FixtureGoldens.Load("tiny-qwen3");
+        var longest = goldens.Cases.MaxBy(c => c.PromptIds.Length)!;
+        var shortest = goldens.Cases.MinBy(c => c.PromptIds.Length)!;
+        using var session = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), Fixed);
+        var generator = new TokenGenerator(session);
+
+        generator.GenerateAll(new GenerationRequest { Prompts = [longest.PromptIds], MaxNewTokens = longest.GreedyNewIds.Length });
+        var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [shortest.PromptIds], MaxNewTokens = shortest.GreedyNewIds.Length });
+
+        CollectionAssert.AreEqual(shortest.GreedyNewIds, ids[0].ToArray());
+    }
+
+    [TestMethod]
+    public void TheFixedCacheReportsItsCapacityAndRefusesMoreThanTheContext()
+    {
+        using var session = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), Fixed);
+
+        using (var cache = session.CreateCache(2, capacity: 100))
+        {
+            Assert.IsGreaterThanOrEqualTo(100, cache.Capacity!.Value);
+        }
+
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => session.CreateCache(1, session.MaxSequenceLength + 1));
+        StringAssert.Contains(error.Message, "exceeds the model's context");
+    }
+
+    [TestMethod]
+    public void PortableGraphsKeepTheGrowingCache()
+    {
+        using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"), Fixed);
+
+        Assert.IsFalse(session.UsesFixedCache, "the portable graph concatenates past ‖ new and cannot append in place");
+        using var cache = session.CreateCache(1, capacity: 64);
+        Assert.IsNull(cache.Capacity);
+    }
+}
