@@ -30,6 +30,15 @@ public sealed record ExportOptions
 
     public ExportDType DType { get; init; } = ExportDType.Fp32;
 
+    /// <summary>
+    /// Activation and KV-cache precision of an int4/int8 export: float32 (default; ONNX Runtime's fast CPU kernels) or
+    /// float16 / bfloat16 (the GPU kernels' fast path). Float exports compute in their own dtype and leave this null.
+    /// </summary>
+    public ExportDType? Activations { get; init; }
+
+    /// <summary>The activation dtype actually used: <see cref="Activations"/>, else float32 for int4/int8, else <see cref="DType"/>.</summary>
+    public ExportDType ResolvedActivations => Activations ?? (IsQuantized ? ExportDType.Fp32 : DType);
+
     /// <summary>The graph flavour; null picks <see cref="ExportGraph.Fused"/> for int4/int8 (they need contrib ops), else portable.</summary>
     public ExportGraph? Graph { get; init; }
 
@@ -100,6 +109,11 @@ public sealed record ExportOptions
         if (IsQuantized && ResolvedGraph == ExportGraph.Portable)
         {
             throw new Qwen3OnnxException($"export: dtype {DType} needs the fused graph (MatMulNBits), not portable");
+        }
+
+        if (Activations is { } activations && (activations is ExportDType.Int4 or ExportDType.Int8 || (!IsQuantized && activations != DType)))
+        {
+            throw new Qwen3OnnxException($"export: activations {activations} are only chosen for int4/int8 weights, as fp32, fp16 or bf16 (dtype is {DType})");
         }
 
         if (BlockSize is < 16 or > 256 || (BlockSize & (BlockSize - 1)) != 0)

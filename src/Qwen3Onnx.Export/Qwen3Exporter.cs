@@ -35,6 +35,7 @@ public static class Qwen3Exporter
             config, source.Folder, source.Description, options.DType, flavor.Name, external ? DataFileName : null, maxSequenceLength, tokenizerFiles)
         {
             LastTokenLogitsOnly = options.LastTokenLogitsOnly,
+            Activations = options.ResolvedActivations,
         });
         File.WriteAllText(staging.PathOf(ExportManifest.FileName), manifest.ToJson());
         long bytes = Directory.EnumerateFiles(staging.Path).Sum(f => new FileInfo(f).Length);
@@ -59,7 +60,7 @@ public static class Qwen3Exporter
         using (var data = new ExternalDataWriter(dataPath))
         {
             var graph = new GraphBuilder("model", data);
-            var weights = new WeightMap(graph, job.Source.Weights, ActivationType(job.Options.DType));
+            var weights = new WeightMap(graph, job.Source.Weights, ActivationType(job.Options.ResolvedActivations));
             var context = new BuildContext(config, graph, weights, job.Flavor, job.MaxSequenceLength) { LastTokenLogitsOnly = job.Options.LastTokenLogitsOnly };
             progress?.Report(new ExportProgress("layers", 0, config.NumHiddenLayers, 0));
             Qwen3GraphBuilder.Build(context, layer =>
@@ -87,7 +88,7 @@ public static class Qwen3Exporter
         return external;
     }
 
-    /// <summary>Activations and KV cache: float16 / bfloat16 for fp16 / bf16; float32 otherwise (int4/int8 quantize weights only).</summary>
+    /// <summary>Activations and KV cache: float16 / bfloat16 for fp16 / bf16, float32 for fp32 (int4/int8 quantize weights only).</summary>
     private static DataType ActivationType(ExportDType dtype) => dtype switch
     {
         ExportDType.Fp16 => DataType.Float16,

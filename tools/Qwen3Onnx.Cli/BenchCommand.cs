@@ -16,6 +16,9 @@ public static class BenchCommand
     private static readonly Option<ulong> Seed = new("--seed") { Description = "seed for the synthetic weights and the random prompt", DefaultValueFactory = _ => 1 };
     private static readonly Option<string> DType = new("--dtype") { Description = "weight precision of the export: fp32, fp16, int8, int4", DefaultValueFactory = _ => "fp32" };
     private static readonly Option<string> Graph = new("--graph") { Description = "graph flavour of the export: portable or fused (int8/int4 need fused)", DefaultValueFactory = _ => "portable" };
+    private static readonly Option<string?> Activations = new("--activations") { Description = "int8/int4 activation precision of the export: fp32 (default) or fp16/bf16 (GPU)" };
+    private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture decode steps as a CUDA graph and replay them (CUDA, fused graphs)" };
+    private static readonly Option<string?> FixedCache = new("--fixed-cache") { Description = "on/off: fixed in-place key/value buffers (default: on for fused graphs on CUDA)" };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "random prompt length per row", DefaultValueFactory = _ => 32 };
     private static readonly Option<int> NewTokens = new("--new-tokens") { Description = "tokens decoded per row (end-of-sequence ignored)", DefaultValueFactory = _ => 128 };
     private static readonly Option<int> Batch = new("--batch") { Description = "rows decoded together", DefaultValueFactory = _ => 1 };
@@ -30,7 +33,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Measure prefill/decode speed, time to first token and memory of an export");
-        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Graph, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache })
+        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache })
         {
             command.Options.Add(option);
         }
@@ -69,6 +72,15 @@ public static class BenchCommand
         Seed = parse.GetValue(Seed),
         DType = parse.GetValue(DType)!,
         Graph = parse.GetValue(Graph)!,
+        Activations = parse.GetValue(Activations),
+        CudaGraph = parse.GetValue(CudaGraph),
+        FixedKvCache = parse.GetValue(FixedCache) switch
+        {
+            null => null,
+            "on" => true,
+            "off" => false,
+            var other => throw new Qwen3OnnxException($"--fixed-cache must be on or off (got '{other}')"),
+        },
         PromptTokens = parse.GetValue(PromptTokens),
         NewTokens = parse.GetValue(NewTokens),
         Batch = parse.GetValue(Batch),

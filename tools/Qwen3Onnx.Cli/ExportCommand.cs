@@ -25,6 +25,10 @@ internal static class ExportCommand
             Description = "weight precision: fp32, fp16, bf16 (CUDA only: no CPU kernels), int8 or int4 (int8/int4: block-quantized weights, float32 activations and KV cache)",
             DefaultValueFactory = _ => "fp32",
         };
+        var activations = new Option<string?>("--activations")
+        {
+            Description = "int8/int4 only: activation and KV-cache precision, fp32 (default, CPU) or fp16/bf16 (the fast GPU kernels)",
+        };
         var graph = new Option<string?>("--graph")
         {
             Description = "portable (standard ONNX ops) or fused (ONNX Runtime contrib ops); default: fused for int8/int4, which need it, else portable",
@@ -38,7 +42,7 @@ internal static class ExportCommand
         var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
         var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
         var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
-        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, graph, blockSize, lastTokenLogits, synthetic, seed, maxSeqLen };
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, lastTokenLogits, synthetic, seed, maxSeqLen };
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(() =>
         {
             string requested = parse.GetValue(model)!;
@@ -50,6 +54,7 @@ internal static class ExportCommand
                 source, outputFolder, parse.GetValue(dtype)!, parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(maxSeqLen))
             {
                 Graph = parse.GetValue(graph),
+                Activations = parse.GetValue(activations),
                 BlockSize = parse.GetValue(blockSize),
                 LastTokenLogitsOnly = parse.GetValue(lastTokenLogits),
             });
@@ -79,6 +84,7 @@ internal static class ExportCommand
             OutputFolder = args.Output ?? Path.Combine("graphs", $"{name}-{dtype.ToString().ToLowerInvariant()}"),
             DType = dtype,
             Graph = args.Graph is null ? null : ExportOptions.ParseGraph(args.Graph),
+            Activations = args.Activations is null ? null : ExportOptions.ParseDType(args.Activations),
             BlockSize = args.BlockSize,
             LastTokenLogitsOnly = args.LastTokenLogitsOnly,
             MaxSequenceLength = args.MaxSequenceLength,
@@ -138,6 +144,8 @@ internal static class ExportCommand
     private sealed record ExportArguments(string Model, string? Output, string DType, bool Synthetic, ulong Seed, int? MaxSequenceLength)
     {
         public string? Graph { get; init; }
+
+        public string? Activations { get; init; }
 
         public int BlockSize { get; init; } = ExportOptions.DefaultBlockSize;
 

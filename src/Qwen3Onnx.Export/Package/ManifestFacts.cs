@@ -14,4 +14,7 @@ internal sealed record ManifestFacts(
     IReadOnlyList<string> TokenizerFiles)
 {
     public bool LastTokenLogitsOnly { get; init; }
+
+    /// <summary>The activation and KV-cache dtype (differs from <see cref="DType"/> only for int4/int8).</summary>
+    public ExportDType Activations { get; init; } = ExportDType.Fp32;
 }

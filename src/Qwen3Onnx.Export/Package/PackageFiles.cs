@@ -47,7 +47,7 @@ internal static class PackageFiles
             Source = facts.SourceDescription,
             Config = config,
             DType = facts.DType.ToString().ToLowerInvariant(),
-            KvDType = facts.DType switch
+            KvDType = facts.Activations switch
             {
                 ExportDType.Fp16 => "float16",
                 ExportDType.Bf16 => "bfloat16",

@@ -165,8 +165,9 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     private QuantizingStreamer Quantizing(BlockQuantizationFormat format) =>
         _quantizing is { } q && q.Format == format ? q : _quantizing = new QuantizingStreamer(source, format);
 
+    /// <summary>Block scales in the activation dtype, as MatMulNBits, GatherBlockQuantized and QMoE require.</summary>
     private OnnxValue Scales(string name, long[] dims, float[] scales) =>
-        graph.AddInitializer(name, DataType.Float, dims, s => _float32Streamer.Write(scales, s));
+        graph.AddInitializer(name, weightType, dims, s => _streamer.Write(scales, s));
 
     private long[] Transposed(string hfName)
     {

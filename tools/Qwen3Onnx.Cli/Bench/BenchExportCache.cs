@@ -60,7 +60,8 @@ public static class BenchExportCache
         var dtype = ExportOptions.ParseDType(settings.DType);
         var graph = ExportOptions.ParseGraph(settings.Graph);
         int context = ContextFor(settings.PromptTokens, settings.NewTokens);
-        string key = $"{settings.Model}-{settings.DType}-{settings.Graph}-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
+        string activations = settings.Activations is null ? "" : $"-act{settings.Activations}";
+        string key = $"{settings.Model}-{settings.DType}{activations}-{settings.Graph}-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
         return new ExportOptions
         {
             Preset = settings.Model,
@@ -68,6 +69,7 @@ public static class BenchExportCache
             OutputFolder = Path.GetFullPath(Path.Combine(settings.ExportCache ?? DefaultRoot, key)),
             DType = dtype,
             Graph = graph,
+            Activations = settings.Activations is null ? null : ExportOptions.ParseDType(settings.Activations),
             MaxSequenceLength = context,
         };
     }

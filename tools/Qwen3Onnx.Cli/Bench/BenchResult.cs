@@ -14,6 +14,13 @@ public sealed record BenchResult
 
     [JsonPropertyName("graph")] public required string Graph { get; init; }
 
+    /// <summary>Activation and key/value dtype (float16 for an int4 export with fp16 activations).</summary>
+    [JsonPropertyName("kv_dtype")] public string KvDType { get; init; } = "float32";
+
+    [JsonPropertyName("fixed_kv_cache")] public bool FixedKvCache { get; init; }
+
+    [JsonPropertyName("cuda_graph")] public bool CudaGraph { get; init; }
+
     [JsonPropertyName("ep")] public required string ExecutionProvider { get; init; }
 
     [JsonPropertyName("threads")] public int Threads { get; init; }

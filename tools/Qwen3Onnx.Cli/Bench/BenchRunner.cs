@@ -13,7 +13,12 @@ public static class BenchRunner
     public static BenchResult Run(BenchSettings settings, string folder)
     {
         bool peakReset = PeakMemory.TryReset();
-        var sessionSettings = SessionSettings.Parse(settings.ExecutionProvider, settings.ExecutionProviderLibrary) with { IntraOpThreads = settings.Threads };
+        var sessionSettings = SessionSettings.Parse(settings.ExecutionProvider, settings.ExecutionProviderLibrary) with
+        {
+            IntraOpThreads = settings.Threads,
+            CudaGraph = settings.CudaGraph,
+            FixedKvCache = settings.FixedKvCache,
+        };
         using var session = Qwen3Session.Open(folder, sessionSettings);
         RequireContext(settings, session);
         var generator = new TokenGenerator(session);
@@ -65,6 +70,9 @@ public static class BenchRunner
         Model = settings.Model,
         DType = session.Manifest.DType,
         Graph = session.Manifest.Graph,
+        KvDType = session.Manifest.KvDType,
+        FixedKvCache = session.UsesFixedCache,
+        CudaGraph = settings.CudaGraph && session.UsesFixedCache,
         ExecutionProvider = settings.ExecutionProvider.ToLowerInvariant(),
         Threads = settings.Threads,
         Batch = settings.Batch,

@@ -15,6 +15,15 @@ public sealed record BenchSettings
 
     public string Graph { get; init; } = "portable";
 
+    /// <summary>int4/int8 activation precision (fp32, fp16, bf16); null keeps the exporter's default.</summary>
+    public string? Activations { get; init; }
+
+    /// <summary>Capture decode steps as a CUDA graph (CUDA only).</summary>
+    public bool CudaGraph { get; init; }
+
+    /// <summary>Fixed in-place key/value buffers; null: the session's default (on for fused graphs on CUDA).</summary>
+    public bool? FixedKvCache { get; init; }
+
     public int PromptTokens { get; init; } = 32;
 
     public int NewTokens { get; init; } = 128;
