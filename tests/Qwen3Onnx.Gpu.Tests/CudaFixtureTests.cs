@@ -1,0 +1,92 @@
+using Qwen3Onnx.Export;
+using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Session;
+
+namespace Qwen3Onnx.Gpu.Tests;
+
+/// <summary>
+/// The fused float16 graphs of the shared fixtures on CUDA against HF transformers' float32 goldens: logits within
+/// 2e-2 everywhere, and greedy continuations equal wherever the fixture's smallest top-1 margin exceeds that tolerance.
+/// </summary>
+[TestClass]
+[TestCategory("GPU")]
+public sealed class CudaFixtureTests
+{
+    private const double Tolerance = 2e-2;
+
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
+    public void Fp16PromptLogitsOnCudaMatchTransformers(string model)
+    {
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
+
+        foreach (var testCase in Goldens.Load(model).Cases)
+        {
+            using var output = Prefill(session, testCase.PromptIds);
+            for (int position = 0; position < testCase.PromptIds.Length; position++)
+            {
+                double worst = MaxAbsDifference(testCase.Logits[position], output.Logits(0, position));
+                Assert.IsLessThanOrEqualTo(Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
+            }
+        }
+    }
+
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
+    public void Fp16GreedyOnCudaMatchesTransformersWhereTheMarginExceedsTheTolerance(string model)
+    {
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
+        Assert.IsTrue(session.UsesFixedCache, "fused graphs on CUDA append to fixed device buffers");
+
+        AssertGreedyMatches(new TokenGenerator(session), model, repeats: 1);
+    }
+
+    /// <summary>The first generation warms up and captures the decode step; the second replays the captured graph.</summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-moe")]
+    public void CudaGraphReplayDecodesLikeTransformers(string model)
+    {
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get(cudaGraph: true));
+
+        AssertGreedyMatches(new TokenGenerator(session), model, repeats: 2);
+    }
+
+    private static void AssertGreedyMatches(TokenGenerator generator, string model, int repeats)
+    {
+        var eligible = Goldens.Load(model).Cases.Where(c => c.MinTop1Margin > Tolerance).ToList();
+        Assert.IsNotEmpty(eligible, $"{model}: no case has a top-1 margin above {Tolerance}");
+        for (int repeat = 0; repeat < repeats; repeat++)
+        {
+            foreach (var testCase in eligible)
+            {
+                var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = testCase.GreedyNewIds.Length });
+                CollectionAssert.AreEqual(testCase.GreedyNewIds, ids[0].ToArray(), $"prompt of {testCase.PromptIds.Length} tokens, run {repeat + 1}");
+            }
+        }
+    }
+
+    private static ForwardOutput Prefill(Qwen3Session session, int[] promptIds)
+    {
+        using var cache = session.CreateCache(1);
+        long[] ids = [.. promptIds.Select(id => (long)id)];
+        long[] mask = [.. promptIds.Select(_ => 1L)];
+        long[] positions = [.. Enumerable.Range(0, promptIds.Length).Select(p => (long)p)];
+        return session.Forward(new ForwardBatch(ids, mask, positions, 1), cache);
+    }
+
+    private static double MaxAbsDifference(float[] expected, ReadOnlySpan<float> actual)
+    {
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
+        }
+
+        return worst;
+    }
+}

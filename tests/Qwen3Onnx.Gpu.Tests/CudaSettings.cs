@@ -1,0 +1,30 @@
+using Qwen3Onnx.Runtime.Session;
+
+namespace Qwen3Onnx.Gpu.Tests;
+
+/// <summary>
+/// The CUDA session settings the GPU tests run under: the plugin provider library named by
+/// <c>QWEN3ONNX_CUDA_EP_LIBRARY</c> (or the built-in CUDA provider when it is set to <c>builtin</c>), with CPU fallback
+/// disabled so a node that does not run on CUDA fails the test instead of passing silently on the host.
+/// </summary>
+internal static class CudaSettings
+{
+    public const string Variable = "QWEN3ONNX_CUDA_EP_LIBRARY";
+
+    public static SessionSettings Get(bool cudaGraph = false)
+    {
+        string? library = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(library))
+        {
+            Assert.Inconclusive($"no GPU configured: set {Variable} to libonnxruntime_providers_cuda.so (or 'builtin')");
+        }
+
+        return new SessionSettings
+        {
+            ExecutionProvider = ExecutionProviderKind.Cuda,
+            ExecutionProviderLibrary = library == "builtin" ? null : library,
+            DisableCpuFallback = true,
+            CudaGraph = cudaGraph,
+        };
+    }
+}
