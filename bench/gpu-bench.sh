@@ -8,14 +8,17 @@
 # It keeps within BUDGET seconds (default 570, under the 10-minute command limit): a case whose export or run is not
 # expected to fit (or whose export does not fit on disk) is skipped and listed as such; HF_RESERVE seconds are kept
 # for the baseline. Logs and JSON go under $OUT.
-# Env knobs: OUT, APP (/tmp/stage/app), CASES (preset:dtype:graph …), BATCHES ("1 8"), PROMPT (32), GEN (128), REPS (3),
-#            BUDGET, HF_RESERVE (200), HF_MODELS (0.6B,8B,30B-A3B), EXPORTS (export cache folder).
+# Env knobs: OUT, APP (/tmp/stage/app), CASES (preset:dtype:graph[:activations][:nograph] …), BATCHES ("1 8"), PROMPT (32),
+#            GEN (128), REPS (3), BUDGET, HF_RESERVE (200), HF_MODELS (0.6B,8B,30B-A3B), EXPORTS (export cache folder).
+# Every case runs with the fixed in-place KV buffers and CUDA graph capture of the decode step unless it ends in ":nograph".
+# int4 cases take fp16 activations (":fp16"), the GPU kernels' fast path; 30B-A3B runs as int4 because its fp16 export
+# (~61 GB) does not fit the device's disk.
 set -uo pipefail
 
 START=$SECONDS
 OUT=${OUT:-/tmp/gpu-bench-out}
 APP=${APP:-/tmp/stage/app}
-CASES=${CASES:-"0.6B:fp16:fused 8B:fp16:fused 8B:int4:fused 30B-A3B:fp16:fused"}
+CASES=${CASES:-"0.6B:fp16:fused 0.6B:fp16:fused::nograph 8B:fp16:fused 8B:int4:fused:fp16 30B-A3B:int4:fused:fp16"}
 BATCHES=${BATCHES:-"1 8"}
 PROMPT=${PROMPT:-32}
 GEN=${GEN:-128}
@@ -50,9 +53,12 @@ export_mb() {
     awk -v p="$params" -v b="$bpw" 'BEGIN{printf "%d", p*b*1000}'
 }
 
-run_bench() { # run_bench PRESET DTYPE GRAPH BATCH TAG
+run_bench() { # run_bench PRESET DTYPE GRAPH BATCH TAG ACTIVATIONS MODE
+    local extra=()
+    [[ -n $6 ]] && extra+=(--activations "$6")
+    [[ $7 != nograph ]] && extra+=(--cuda-graph)
     timeout "$(left)" "$CLI" bench --model "$1" --synthetic-weights --dtype "$2" --graph "$3" --batch "$4" \
-        --prompt-tokens "$PROMPT" --new-tokens "$GEN" --reps "$REPS" --ep cuda --ep-library "$EP_LIB" \
+        --prompt-tokens "$PROMPT" --new-tokens "$GEN" --reps "$REPS" --ep cuda --ep-library "$EP_LIB" "${extra[@]}" \
         --export-cache "$EXPORTS" --json "$OUT/ours-$5.json" > "$OUT/ours-$5.log" 2>&1
 }
 
@@ -67,7 +73,7 @@ run_bench() { # run_bench PRESET DTYPE GRAPH BATCH TAG
 
 echo "== ours (qwen3-onnx bench, CUDA plugin EP)"
 for case in $CASES; do
-    IFS=: read -r preset dtype graph <<< "$case"
+    IFS=: read -r preset dtype graph activations mode <<< "$case"
     need_mb=$(export_mb "$preset" "$dtype")
     free_mb=$(df -Pm "$EXPORTS" | awk 'NR==2{print $4}')
     if (( need_mb * 11 / 10 > free_mb )); then
@@ -78,15 +84,21 @@ for case in $CASES; do
         skip "$case: export ~${export_s}s + runs would pass the budget ($(left)s left)"; continue
     fi
     for batch in $BATCHES; do
-        tag=$preset-$dtype-$graph-b$batch
+        tag=$preset-$dtype${activations:+-$activations}-$graph${mode:+-$mode}-b$batch
         if (( $(left) < 30 )); then skip "$tag: out of time"; continue; fi
         t0=$SECONDS
-        run_bench "$preset" "$dtype" "$graph" "$batch" "$tag"
+        run_bench "$preset" "$dtype" "$graph" "$batch" "$tag" "$activations" "$mode"
         rc=$?
         if (( rc == 1 )) && [[ $graph != portable ]] && grep -q "unsupported graph" "$OUT/ours-$tag.log"; then
             skip "$tag: graph '$graph' not built by this exporter; measuring the portable graph instead"
             graph=portable; tag=$preset-$dtype-$graph-b$batch
-            run_bench "$preset" "$dtype" "$graph" "$batch" "$tag"
+            run_bench "$preset" "$dtype" "$graph" "$batch" "$tag" "$activations" "$mode"
+            rc=$?
+        fi
+        if (( rc != 0 && rc != 124 )) && [[ $mode != nograph ]]; then
+            skip "$tag: failed with --cuda-graph ($(grep -m1 '^error:' "$OUT/ours-$tag.log")); measuring without it"
+            mode=nograph; tag=$tag-nograph
+            run_bench "$preset" "$dtype" "$graph" "$batch" "$tag" "$activations" "$mode"
             rc=$?
         fi
         if (( rc == 0 )); then
@@ -101,7 +113,10 @@ for case in $CASES; do
             echo "   export: ${secs% *} GB in ${secs#* } s (~${EXPORT_MBPS} MB/s); case took $((SECONDS - t0)) s"
         fi
     done
-    rm -rf "${EXPORTS:?}"/*   # one export on disk at a time (30B-A3B fp16 alone is ~61 GB)
+    # One export on disk at a time (30B-A3B fp16 alone would be ~61 GB); keep it for a following case of the same export.
+    next=${CASES#*"$case"}; next=${next# }; next=${next%% *}
+    IFS=: read -r npreset ndtype ngraph nactivations _ <<< "$next"
+    [[ "$npreset:$ndtype:$ngraph:$nactivations" == "$preset:$dtype:$graph:$activations" ]] || rm -rf "${EXPORTS:?}"/*
 done
 
 echo "== HF transformers baseline ($HF_SCRIPT $HF_MODELS)"
@@ -130,17 +145,18 @@ if os.path.exists(f"{out}/hf.jsonl"):
             continue
         if "tok_per_s" in row:
             hf[(row["model"], row["batch"])] = row
-print(f"{'model':8} {'ours':14} {'batch':>5} {'decode tok/s':>12} {'prefill tok/s':>13} {'TTFT ms':>8} | {'HF decode~':>10} {'HF e2e':>8} | {'ratio':>6}")
+print(f"{'model':8} {'ours':30} {'batch':>5} {'decode tok/s':>12} {'prefill tok/s':>13} {'TTFT ms':>8} | {'HF decode~':>10} {'HF e2e':>8} | {'ratio':>6}")
 for path in sorted(glob.glob(f"{out}/ours-*.json")):
     r = json.loads(open(path).read())
     peer = hf.get((r["model"], r["batch"]))
     hf_dec = peer["decode_tok_per_s_est"] if peer else None
     ratio = f"{r['decode_tok_s'] / hf_dec:.2f}x" if hf_dec else "-"
-    print(f"{r['model']:8} {r['graph'] + ' ' + r['dtype']:14} {r['batch']:>5} {r['decode_tok_s']:>12.1f} {r['prefill_tok_s']:>13.1f} {r['ttft_ms']:>8.1f} | "
+    what = f"{r['graph']} {r['dtype']}" + (f"/{r['kv_dtype']}" if r['dtype'] in ('int4', 'int8') else "") + (" cuda-graph" if r.get('cuda_graph') else "")
+    print(f"{r['model']:8} {what:30} {r['batch']:>5} {r['decode_tok_s']:>12.1f} {r['prefill_tok_s']:>13.1f} {r['ttft_ms']:>8.1f} | "
           f"{hf_dec if hf_dec else '-':>10} {peer['tok_per_s'] if peer else '-':>8} | {ratio:>6}")
 for (model, batch), peer in sorted(hf.items()):
     if not glob.glob(f"{out}/ours-{model}-*-b{batch}.json"):
-        print(f"{model:8} {'(not run)':14} {batch:>5} {'-':>12} {'-':>13} {'-':>8} | {peer['decode_tok_per_s_est']:>10} {peer['tok_per_s']:>8} | {'-':>6}")
+        print(f"{model:8} {'(not run)':30} {batch:>5} {'-':>12} {'-':>13} {'-':>8} | {peer['decode_tok_per_s_est']:>10} {peer['tok_per_s']:>8} | {'-':>6}")
 print("ratio = our decode tok/s / HF decode tok/s estimate ((generate time - one prefill) based); all rows of a batch counted.")
 EOF
 if [[ -s $SKIPPED ]]; then echo "skipped:"; sed 's/^skipped: /  /' "$SKIPPED"; fi

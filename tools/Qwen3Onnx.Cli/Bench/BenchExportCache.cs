@@ -7,7 +7,8 @@ namespace Qwen3Onnx.Cli.Bench;
 
 /// <summary>
 /// Finds the export folder to measure: the given folder, or a synthetic-weight export of a preset kept in a cache
-/// folder keyed by (preset, dtype, graph, seed, context) so later runs skip the export.
+/// folder keyed by (preset, dtype, activations, graph, seed, context) so later runs skip the export; exports compute
+/// last-token logits only, as generation needs.
 /// </summary>
 public static class BenchExportCache
 {
@@ -61,7 +62,7 @@ public static class BenchExportCache
         var graph = ExportOptions.ParseGraph(settings.Graph);
         int context = ContextFor(settings.PromptTokens, settings.NewTokens);
         string activations = settings.Activations is null ? "" : $"-act{settings.Activations}";
-        string key = $"{settings.Model}-{settings.DType}{activations}-{settings.Graph}-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
+        string key = $"{settings.Model}-{settings.DType}{activations}-{settings.Graph}-last-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
         return new ExportOptions
         {
             Preset = settings.Model,
@@ -71,6 +72,9 @@ public static class BenchExportCache
             Graph = graph,
             Activations = settings.Activations is null ? null : ExportOptions.ParseDType(settings.Activations),
             MaxSequenceLength = context,
+            // Generation samples from the last position only; the full [batch, prompt, vocab] prefill logits would be
+            // computed and copied for nothing.
+            LastTokenLogitsOnly = true,
         };
     }
 
