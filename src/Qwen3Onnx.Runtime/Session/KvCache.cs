@@ -17,6 +17,13 @@ public sealed class KvCache : IDisposable
         BatchSize = batchSize;
     }
 
+    /// <summary>Wraps values that already hold <paramref name="length"/> positions per row (a merged or sliced cache).</summary>
+    internal KvCache(OrtValue[] values, int batchSize, int length)
+        : this(values, batchSize)
+    {
+        Length = length;
+    }
+
     public int BatchSize { get; }
 
     /// <summary>Tokens held per row (past sequence length), padding included.</summary>
