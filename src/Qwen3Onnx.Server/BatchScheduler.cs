@@ -5,15 +5,18 @@ using Qwen3Onnx.Runtime.Session;
 namespace Qwen3Onnx.Server;
 
 /// <summary>
-/// The single loop that owns the session. Requests that arrive together (within the batch window) are decoded
-/// together, up to --max-batch rows, each with its own sampling; the rest wait, up to --max-queue, and beyond
-/// that are refused with 429. A running batch admits no newcomers: the next batch starts when it drains (finished
-/// and cancelled rows stop emitting at the next step and release their admission at once).
+/// The single loop that owns the session and one <see cref="RunningBatch"/> (continuous batching). Between decode
+/// steps, waiting requests join the running batch while it has room (--max-batch), each with its own sampling,
+/// and rows that finished, were cancelled or lost their client leave it. Requests beyond the batch wait, up to
+/// --max-queue, and beyond that are refused with 429. An idle loop waits for the first request plus the batch
+/// window, so that requests arriving together start together. When the session keeps its cache on a device the
+/// batch cannot be reshaped: newcomers then wait until the running batch drains.
 /// </summary>
 public sealed class BatchScheduler : IAsyncDisposable
 {
     private readonly Channel<ScheduledRow> _queue = Channel.CreateUnbounded<ScheduledRow>();
-    private readonly TokenGenerator _generator;
+    private readonly RunningBatch _batch;
+    private readonly Dictionary<int, ScheduledRow> _running = [];
     private readonly ServerOptions _options;
     private readonly ServerMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
@@ -22,7 +25,7 @@ public sealed class BatchScheduler : IAsyncDisposable
 
     public BatchScheduler(Qwen3Session session, ServerOptions options, ServerMetrics metrics)
     {
-        _generator = new TokenGenerator(session);
+        _batch = new RunningBatch(session);
         _options = options;
         _metrics = metrics;
         _loop = Task.Run(LoopAsync);
@@ -61,127 +64,174 @@ public sealed class BatchScheduler : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            var batch = await CollectAsync(_stopping.Token);
-            if (batch.Count > 0)
-            {
-                Run(batch);
-            }
-        }
-    }
-
-    private async Task<List<ScheduledRow>> CollectAsync(CancellationToken stopping)
-    {
-        var batch = new List<ScheduledRow> { await _queue.Reader.ReadAsync(stopping) };
-        if (_options.MaxBatch > 1 && _options.BatchWindow > TimeSpan.Zero)
-        {
-            await Task.Delay(_options.BatchWindow, stopping);
-        }
-
-        while (batch.Count < _options.MaxBatch && _queue.Reader.TryRead(out var next))
-        {
-            batch.Add(next);
-        }
-
-        foreach (var gone in batch.Where(row => row.IsCancelled))
-        {
-            gone.Finish(null);
-            Interlocked.Decrement(ref _admitted);
-            _metrics.RowCancelled();
-        }
-
-        return batch.Where(row => !row.IsFinished).ToList();
-    }
-
-    private void Run(List<ScheduledRow> batch)
-    {
-        _metrics.BatchStarted(batch.Count, batch.Sum(row => row.Prompt.Length));
         try
         {
-            Decode(batch);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            foreach (var row in batch.Where(row => !row.IsFinished))
+            while (!_stopping.IsCancellationRequested)
             {
-                Release(row, ex);
+                if (_running.Count == 0)
+                {
+                    await WaitForCompanyAsync(_stopping.Token);
+                }
+
+                AdmitWaiting();
+                Step();
             }
         }
         finally
         {
-            foreach (var row in batch.Where(row => !row.IsFinished))
-            {
-                Release(row, new OperationCanceledException("the server is shutting down"));
-            }
+            ShutDown();
         }
     }
 
-    /// <summary>Steps the batch until every row has finished or left; leaving the loop ends the generator's batch.</summary>
-    private void Decode(List<ScheduledRow> batch)
+    /// <summary>Waits for a request, then for the batch window so that requests arriving together start together.</summary>
+    private async Task WaitForCompanyAsync(CancellationToken stopping)
     {
-        var request = new GenerationRequest
+        if (!await _queue.Reader.WaitToReadAsync(stopping))
         {
-            Prompts = batch.Select(row => (IReadOnlyList<int>)row.Prompt).ToArray(),
-            RowSampling = batch.Select(row => row.Sampling).ToArray(),
-            MaxNewTokens = batch.Max(row => row.MaxTokens),
-        };
-        int open = batch.Count;
-        int previousRow = int.MaxValue;
-        foreach (var token in _generator.Generate(request, _stopping.Token))
+            throw new ChannelClosedException();
+        }
+
+        if (_options.MaxBatch > 1 && _options.BatchWindow > TimeSpan.Zero)
         {
-            // Events come row by row within a step, so a row index that does not grow starts a new step.
-            if (token.Row <= previousRow)
+            await Task.Delay(_options.BatchWindow, stopping);
+        }
+    }
+
+    /// <summary>Moves waiting rows into the batch while it has room: one prefill for all of them, then a merge.</summary>
+    private void AdmitWaiting()
+    {
+        if (_running.Count > 0 && !_batch.CanAdmitMidBatch)
+        {
+            return;
+        }
+
+        var newcomers = TakeWaiting(_options.MaxBatch - _running.Count);
+        if (newcomers.Count == 0)
+        {
+            return;
+        }
+
+        _metrics.RowsAdmitted(newcomers.Count, newcomers.Sum(row => row.Prompt.Length), joiningRunningBatch: _running.Count > 0);
+        IReadOnlyList<TokenEvent> first;
+        try
+        {
+            first = _batch.Admit([.. newcomers.Select(row => row.Request)], _stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            // The running rows are untouched by a failed admission; only the newcomers learn of it.
+            newcomers.ForEach(row => Release(row, ex is OperationCanceledException ? ShuttingDown() : ex));
+            if (ex is OperationCanceledException)
             {
-                StepBoundary();
+                throw;
             }
 
-            previousRow = token.Row;
-            open -= Deliver(batch[token.Row], token) ? 1 : 0;
-            if (open == 0)
+            return;
+        }
+
+        for (int i = 0; i < newcomers.Count; i++)
+        {
+            _running[first[i].Row] = newcomers[i];
+        }
+
+        Delivered(first);
+    }
+
+    private List<ScheduledRow> TakeWaiting(int room)
+    {
+        var taken = new List<ScheduledRow>();
+        while (taken.Count < room && _queue.Reader.TryRead(out var row))
+        {
+            if (row.IsCancelled)
             {
-                return;
+                row.Finish(null);
+                Interlocked.Decrement(ref _admitted);
+                _metrics.RowCancelled();
+            }
+            else
+            {
+                taken.Add(row);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Drops rows whose client went away, then decodes one token for every row left.</summary>
+    private void Step()
+    {
+        DropCancelled();
+        if (_running.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Delivered(_batch.Step(_stopping.Token));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (int id in _running.Keys.ToList())
+            {
+                Leave(id, ex);
             }
         }
     }
 
-    private void StepBoundary()
+    private void DropCancelled()
+    {
+        foreach (int id in _running.Where(pair => pair.Value.IsCancelled).Select(pair => pair.Key).ToList())
+        {
+            _metrics.RowCancelled();
+            Leave(id, null);
+        }
+    }
+
+    /// <summary>Hands one forward step's tokens to their rows; a row whose last token this was leaves the batch.</summary>
+    private void Delivered(IReadOnlyList<TokenEvent> tokens)
     {
         _metrics.Step();
+        foreach (var token in tokens)
+        {
+            _metrics.TokenGenerated();
+            if (_running[token.Row].Deliver(token))
+            {
+                _batch.Remove(token.Row);
+                _running.Remove(token.Row);
+                ReleaseAdmission();
+            }
+        }
+
         if (_options.StepDelay > TimeSpan.Zero)
         {
             Thread.Sleep(_options.StepDelay);
         }
     }
 
-    /// <summary>Passes one token on; returns true when the row has just left the batch.</summary>
-    private bool Deliver(ScheduledRow row, TokenEvent token)
+    private void Leave(int id, Exception? error)
     {
-        if (row.IsFinished)
-        {
-            return false;
-        }
-
-        if (row.IsCancelled)
-        {
-            _metrics.RowCancelled();
-            Release(row, null);
-            return true;
-        }
-
-        if (token.TokenId >= 0)
-        {
-            _metrics.TokenGenerated();
-        }
-
-        if (!row.Deliver(token))
-        {
-            return false;
-        }
-
-        ReleaseAdmission();
-        return true;
+        _batch.Remove(id);
+        Release(_running[id], error);
+        _running.Remove(id);
     }
+
+    private void ShutDown()
+    {
+        foreach (int id in _running.Keys.ToList())
+        {
+            Leave(id, ShuttingDown());
+        }
+
+        while (_queue.Reader.TryRead(out var waiting))
+        {
+            waiting.Finish(ShuttingDown());
+        }
+
+        _batch.Dispose();
+    }
+
+    private static OperationCanceledException ShuttingDown() => new("the server is shutting down");
 
     private void Release(ScheduledRow row, Exception? error)
     {

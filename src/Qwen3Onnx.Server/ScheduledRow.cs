@@ -26,6 +26,8 @@ public sealed class ScheduledRow
 
     public int MaxTokens { get; }
 
+    internal BatchRowRequest Request => new() { Prompt = Prompt, Sampling = Sampling, MaxNewTokens = MaxTokens };
+
     public ChannelReader<TokenEvent> Tokens => _tokens.Reader;
 
     public bool IsCancelled => _cancelled;

@@ -10,6 +10,8 @@ public sealed class ServerMetrics
     private long _steps;
     private long _promptTokens;
     private long _completionTokens;
+    private long _midBatchAdmissions;
+    private long _rowsJoinedMidBatch;
     private int _maxConcurrentRows;
     private int _activeRows;
 
@@ -25,13 +27,23 @@ public sealed class ServerMetrics
 
     public void TokenGenerated() => Interlocked.Increment(ref _completionTokens);
 
-    public void BatchStarted(int rows, int promptTokens)
+    /// <summary>Rows entering the model: a new batch when none was running, otherwise newcomers joining it between steps.</summary>
+    public void RowsAdmitted(int rows, int promptTokens, bool joiningRunningBatch)
     {
-        Interlocked.Increment(ref _batches);
+        if (joiningRunningBatch)
+        {
+            Interlocked.Increment(ref _midBatchAdmissions);
+            Interlocked.Add(ref _rowsJoinedMidBatch, rows);
+        }
+        else
+        {
+            Interlocked.Increment(ref _batches);
+        }
+
         Interlocked.Add(ref _promptTokens, promptTokens);
-        Interlocked.Add(ref _activeRows, rows);
+        int active = Interlocked.Add(ref _activeRows, rows);
         int seen;
-        while (rows > (seen = Volatile.Read(ref _maxConcurrentRows)) && Interlocked.CompareExchange(ref _maxConcurrentRows, rows, seen) != seen)
+        while (active > (seen = Volatile.Read(ref _maxConcurrentRows)) && Interlocked.CompareExchange(ref _maxConcurrentRows, active, seen) != seen)
         {
         }
     }
@@ -44,6 +56,8 @@ public sealed class ServerMetrics
         rejected = Interlocked.Read(ref _rejected),
         cancelled = Interlocked.Read(ref _cancelled),
         batches = Interlocked.Read(ref _batches),
+        mid_batch_admissions = Interlocked.Read(ref _midBatchAdmissions),
+        rows_joined_mid_batch = Interlocked.Read(ref _rowsJoinedMidBatch),
         decode_steps = Interlocked.Read(ref _steps),
         active_rows = ActiveRows,
         max_concurrent_rows = Volatile.Read(ref _maxConcurrentRows),

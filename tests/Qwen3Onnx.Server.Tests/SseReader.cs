@@ -8,7 +8,8 @@ internal static class SseReader
 {
     public sealed record Result(string Text, string? FinishReason, int CompletionTokens, bool Done);
 
-    public static async Task<Result> ReadCompletionAsync(HttpResponseMessage response)
+    /// <param name="afterFirstEvent">Runs once the first chunk has arrived (the row is decoding), before reading on.</param>
+    public static async Task<Result> ReadCompletionAsync(HttpResponseMessage response, Func<Task>? afterFirstEvent = null)
     {
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var text = new StringBuilder();
@@ -37,6 +38,12 @@ internal static class SseReader
             if (chunk.RootElement.TryGetProperty("usage", out var usage))
             {
                 tokens = usage.GetProperty("completion_tokens").GetInt32();
+            }
+
+            if (afterFirstEvent is not null)
+            {
+                await afterFirstEvent();
+                afterFirstEvent = null;
             }
         }
 

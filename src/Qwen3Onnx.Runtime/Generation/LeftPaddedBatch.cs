@@ -56,6 +56,13 @@ internal sealed class LeftPaddedBatch
 
     public ForwardBatch Prefill { get; }
 
+    /// <summary>
+    /// Padded positions are masked, so any id inside the embedding works; the manifest's pad id may lie outside a
+    /// small test vocabulary (it defaults to an end-of-sequence id of the full Qwen3 vocabulary).
+    /// </summary>
+    public static int PaddingIdFor(Qwen3Session session) =>
+        session.Manifest.PadTokenId is int pad && (uint)pad < (uint)session.VocabSize ? pad : 0;
+
     /// <summary>Inputs for one decode step feeding <paramref name="lastTokens"/> (one per row).</summary>
     public ForwardBatch Next(ReadOnlySpan<int> lastTokens)
     {

@@ -54,7 +54,7 @@ public sealed class TokenGenerator
             samplers[row].Reset(request.Prompts[row].ToArray());
         }
 
-        var batch = new LeftPaddedBatch(request.Prompts, PaddingId());
+        var batch = new LeftPaddedBatch(request.Prompts, LeftPaddedBatch.PaddingIdFor(_session));
         int maxNew = Math.Min(request.MaxNewTokens, _session.MaxSequenceLength - batch.Width);
         var produced = new int[rows];
         var finished = new bool[rows];
@@ -118,12 +118,6 @@ public sealed class TokenGenerator
             step = batch.Next(last);
         }
     }
-
-    /// <summary>
-    /// Padded positions are masked, so any id inside the embedding works; the manifest's pad id may lie outside a
-    /// small test vocabulary (it defaults to an end-of-sequence id of the full Qwen3 vocabulary).
-    /// </summary>
-    private int PaddingId() => _session.Manifest.PadTokenId is int pad && (uint)pad < (uint)_session.VocabSize ? pad : 0;
 
     private ForwardOutput Run(ForwardBatch step, KvCache cache, CancellationToken cancellation)
     {

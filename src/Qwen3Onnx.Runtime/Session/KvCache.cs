@@ -20,6 +20,13 @@ public sealed class KvCache : IDisposable
         _ownsValues = fixedBuffers is null;
     }
 
+    /// <summary>Wraps values that already hold <paramref name="length"/> positions per row (a merged or sliced cache).</summary>
+    internal KvCache(OrtValue[] values, int batchSize, int length)
+        : this(values, batchSize)
+    {
+        Length = length;
+    }
+
     public int BatchSize { get; }
 
     /// <summary>Positions the cache can hold without growing: the fixed buffers' capacity, or null when each step returns a longer cache.</summary>

@@ -64,6 +64,9 @@ public sealed class Qwen3Session : IDisposable
     /// </summary>
     public bool UsesFixedCache { get; }
 
+    /// <summary>True when the key/value cache lives in accelerator memory (it then cannot be merged or sliced on the host).</summary>
+    public bool KeepsCacheOnDevice => _deviceMemory is not null;
+
     /// <summary>Largest past + new length the graph supports.</summary>
     public int MaxSequenceLength => Manifest.MaxSequenceLength > 0 ? Manifest.MaxSequenceLength : Manifest.Config.MaxPositionEmbeddings;
 

@@ -1,0 +1,296 @@
+using Microsoft.ML.OnnxRuntime;
+using Qwen3Onnx.Models;
+using Qwen3Onnx.Runtime.Sampling;
+using Qwen3Onnx.Runtime.Session;
+
+namespace Qwen3Onnx.Runtime.Generation;
+
+/// <summary>
+/// A decode batch whose rows change between steps (continuous batching). Newcomers are prefilled as their own
+/// left-padded batch and their key/values merged into the running cache right-aligned, the shorter side padded
+/// on the left with zero key/values under mask 0; a row's positions count only its own tokens, so padding does
+/// not change what it produces. Rows that finish or are removed leave at the next step boundary: their slice of
+/// the cache goes, and leading columns that are padding in every remaining row are trimmed.
+/// </summary>
+/// <remarks>
+/// A cache in accelerator memory cannot be reshaped on the host: then rows join only an empty batch and rows
+/// that leave ride along silently (fed, never sampled) until every row has left.
+/// </remarks>
+public sealed class RunningBatch : IDisposable
+{
+    private readonly Qwen3Session _session;
+    private readonly HashSet<int> _stopIds;
+    private readonly List<BatchRow> _rows = [];
+    private KvCache? _cache;
+    private int _nextId;
+
+    /// <param name="stopTokenIds">Ids that end a row; null takes the model's end-of-sequence ids.</param>
+    public RunningBatch(Qwen3Session session, IReadOnlyCollection<int>? stopTokenIds = null)
+        : this(session, stopTokenIds, reshapeCache: !session.KeepsCacheOnDevice)
+    {
+    }
+
+    internal RunningBatch(Qwen3Session session, IReadOnlyCollection<int>? stopTokenIds, bool reshapeCache)
+    {
+        _session = session;
+        _stopIds = [.. stopTokenIds ?? session.Manifest.EosTokenIds];
+        CanAdmitMidBatch = reshapeCache;
+    }
+
+    /// <summary>Whether rows can join while others are decoding (not when the cache lives on a device).</summary>
+    public bool CanAdmitMidBatch { get; }
+
+    /// <summary>Rows still producing tokens.</summary>
+    public int Count => _rows.Count(row => !row.IsLeaving);
+
+    /// <summary>Columns in the cache: the longest row's tokens (plus, on a device, those of rows riding along).</summary>
+    public int Width => _cache?.Length ?? 0;
+
+    /// <summary>
+    /// Prefills the newcomers and merges them in; returns each one's first token, in request order (the event's
+    /// <see cref="TokenEvent.Row"/> is the row's id in this batch). A failure leaves the running rows untouched.
+    /// </summary>
+    public IReadOnlyList<TokenEvent> Admit(IReadOnlyList<BatchRowRequest> requests, CancellationToken cancellation = default)
+    {
+        Validate(requests);
+        DropLeavers();
+        if (_rows.Count > 0 && !CanAdmitMidBatch)
+        {
+            throw new NotSupportedException("rows can join only an empty batch while the key/value cache lives on a device");
+        }
+
+        var prefill = new LeftPaddedBatch([.. requests.Select(request => request.Prompt)], LeftPaddedBatch.PaddingIdFor(_session));
+        var newcomers = requests.Select(request => NewRow(request, prefill.Width)).ToList();
+        KvCache? cache = _session.CreateCache(requests.Count);
+        try
+        {
+            using var output = Run(prefill.Prefill, cache, cancellation);
+            var events = Sample(newcomers, output, cache.Length);
+            Join(newcomers, cache);
+            cache = null;
+            ClearIfDrained();
+            return events;
+        }
+        finally
+        {
+            cache?.Dispose();
+        }
+    }
+
+    /// <summary>One decode step for every row; returns one token per row still producing.</summary>
+    public IReadOnlyList<TokenEvent> Step(CancellationToken cancellation = default)
+    {
+        DropLeavers();
+        if (_cache is null)
+        {
+            return [];
+        }
+
+        List<TokenEvent> events;
+        using (var output = Run(NextInputs(), _cache, cancellation))
+        {
+            events = Sample(_rows, output, _cache.Length);
+        }
+
+        ClearIfDrained();
+        return events;
+    }
+
+    /// <summary>Stops a row: it emits nothing more and leaves the cache at the next step. False if it is not producing.</summary>
+    public bool Remove(int rowId)
+    {
+        var row = _rows.Find(row => row.Id == rowId && !row.IsLeaving);
+        if (row is null)
+        {
+            return false;
+        }
+
+        row.IsLeaving = true;
+        return true;
+    }
+
+    public void Dispose() => Clear();
+
+    private BatchRow NewRow(BatchRowRequest request, int width)
+    {
+        var sampler = new Sampler(request.Sampling, _session.VocabSize);
+        sampler.Reset([.. request.Prompt]);
+        int maxNew = Math.Min(request.MaxNewTokens, _session.MaxSequenceLength - request.Prompt.Count);
+        return new BatchRow(_nextId++, sampler, maxNew) { Padding = width - request.Prompt.Count };
+    }
+
+    /// <summary>Samples each producing row from its logits row; <paramref name="width"/> is the cache length after the step.</summary>
+    private List<TokenEvent> Sample(List<BatchRow> rows, ForwardOutput output, int width)
+    {
+        var events = new List<TokenEvent>(rows.Count);
+        for (int index = 0; index < rows.Count; index++)
+        {
+            if (!rows[index].IsLeaving)
+            {
+                events.Add(Emit(rows[index], output.LastLogits(index), width));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// A row ends on a stop id, at its own limit, or when the batch's cache fills the context (only rows riding
+    /// along on a device can make the batch wider than its longest producing row).
+    /// </summary>
+    private TokenEvent Emit(BatchRow row, ReadOnlySpan<float> logits, int width)
+    {
+        int token = row.Sampler.Sample(logits);
+        row.Sampler.Accept(token);
+        row.Produced++;
+        row.LastToken = token;
+        bool eos = _stopIds.Contains(token);
+        FinishReason? reason = eos ? FinishReason.Stop
+            : row.Produced >= row.MaxNewTokens || width >= _session.MaxSequenceLength ? FinishReason.Length
+            : null;
+        row.IsLeaving = reason is not null;
+        return new TokenEvent(row.Id, token, eos, reason);
+    }
+
+    /// <summary>Feeds every row its last token; row i's mask is 0 over its padding and 1 after, its position its token count.</summary>
+    private ForwardBatch NextInputs()
+    {
+        int rows = _rows.Count;
+        int width = Width + 1;
+        var ids = new long[rows];
+        var mask = new long[rows * width];
+        var positions = new long[rows];
+        for (int index = 0; index < rows; index++)
+        {
+            var row = _rows[index];
+            ids[index] = row.LastToken;
+            positions[index] = row.NextPosition(Width);
+            mask.AsSpan((index * width) + row.Padding, width - row.Padding).Fill(1);
+        }
+
+        return new ForwardBatch(ids, mask, positions, rows);
+    }
+
+    /// <summary>Takes ownership of the newcomers' prefilled cache, merging it with the running one when there is one.</summary>
+    private void Join(List<BatchRow> newcomers, KvCache cache)
+    {
+        if (_cache is null)
+        {
+            _cache = cache;
+            _rows.AddRange(newcomers);
+            return;
+        }
+
+        int width = Math.Max(_cache.Length, cache.Length);
+        var sources = _rows.Select((_, index) => new KvRowSource(_cache, index))
+            .Concat(newcomers.Select((_, index) => new KvRowSource(cache, index)))
+            .ToList();
+        var merged = KvCacheRows.Gather(sources, width);
+        Pad(_rows, width - _cache.Length);
+        Pad(newcomers, width - cache.Length);
+        _rows.AddRange(newcomers);
+        ReplaceCache(merged);
+        cache.Dispose();
+    }
+
+    /// <summary>Drops finished and removed rows from the cache and trims the columns no remaining row needs.</summary>
+    private void DropLeavers()
+    {
+        if (_rows.TrueForAll(row => !row.IsLeaving))
+        {
+            return;
+        }
+
+        if (_rows.TrueForAll(row => row.IsLeaving))
+        {
+            Clear();
+            return;
+        }
+
+        if (!CanAdmitMidBatch)
+        {
+            return;
+        }
+
+        var staying = Enumerable.Range(0, _rows.Count).Where(index => !_rows[index].IsLeaving).ToList();
+        int trim = staying.Min(index => _rows[index].Padding);
+        var sliced = KvCacheRows.Gather([.. staying.Select(index => new KvRowSource(_cache!, index))], Width - trim);
+        _rows.RemoveAll(row => row.IsLeaving);
+        Pad(_rows, -trim);
+        ReplaceCache(sliced);
+    }
+
+    /// <summary>Frees the cache as soon as the last row has finished, rather than at the next call.</summary>
+    private void ClearIfDrained()
+    {
+        if (_rows.TrueForAll(row => row.IsLeaving))
+        {
+            Clear();
+        }
+    }
+
+    private static void Pad(List<BatchRow> rows, int columns)
+    {
+        foreach (var row in rows)
+        {
+            row.Padding += columns;
+        }
+    }
+
+    private void ReplaceCache(KvCache cache)
+    {
+        _cache?.Dispose();
+        _cache = cache;
+    }
+
+    private void Clear()
+    {
+        _cache?.Dispose();
+        _cache = null;
+        _rows.Clear();
+    }
+
+    private ForwardOutput Run(ForwardBatch step, KvCache cache, CancellationToken cancellation)
+    {
+        using var abort = cancellation.Register(_session.Abort);
+        try
+        {
+            return _session.Forward(step, cache, cancellation);
+        }
+        catch (OnnxRuntimeException) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellation);
+        }
+    }
+
+    private void Validate(IReadOnlyList<BatchRowRequest> requests)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
+        foreach (var request in requests)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxNewTokens);
+            if (request.Prompt.Count == 0)
+            {
+                throw new ArgumentException("every row needs at least one prompt token", nameof(requests));
+            }
+
+            if (request.Prompt.Count >= _session.MaxSequenceLength)
+            {
+                throw new Qwen3OnnxException($"prompt of {request.Prompt.Count} tokens does not fit the model's context of {_session.MaxSequenceLength} tokens");
+            }
+
+            EnsureInVocabulary(request.Prompt);
+        }
+    }
+
+    private void EnsureInVocabulary(IReadOnlyList<int> prompt)
+    {
+        foreach (int id in prompt)
+        {
+            if ((uint)id >= (uint)_session.VocabSize)
+            {
+                throw new Qwen3OnnxException($"prompt token id {id} is outside the model's vocabulary of {_session.VocabSize}");
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.ClientModel;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using Qwen3Onnx.Runtime;
+using Qwen3Onnx.Runtime.Chat;
+using Qwen3Onnx.Runtime.Sampling;
+using Qwen3Onnx.Runtime.Tokenization;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using Role = Qwen3Onnx.Runtime.Tokenization.ChatMessageRole;
+using TemplateMessage = Qwen3Onnx.Runtime.Tokenization.ChatMessage;
+
+namespace Qwen3Onnx.Server.Tests;
+
+/// <summary>
+/// The server seen through <see cref="IChatClient"/> (Microsoft.Extensions.AI over the official OpenAI client) must
+/// answer greedy chat with the tokens the runtime produces in process: the generator alone and <see cref="Qwen3ChatClient"/>.
+/// </summary>
+[TestClass]
+public sealed class ChatClientOverHttpTests
+{
+    private const int MaxTokens = 24;
+    private const string System = "You are terse.";
+    private const string User = "Tell me about the sea.";
+    private static Qwen3Server _server = null!;
+    private static IChatClient _http = null!;
+    private static IChatClient _inProcess = null!;
+
+    [ClassInitialize]
+    public static async Task Start(TestContext context)
+    {
+        _ = context;
+        _server = await Qwen3Server.StartAsync(DemoModel.Options());
+        var options = new OpenAIClientOptions { Endpoint = new Uri(_server.BaseAddress, "/v1") };
+        _http = new OpenAI.Chat.ChatClient(_server.ModelName, new ApiKeyCredential("unused"), options).AsIChatClient();
+        _inProcess = new Qwen3ChatClient(Qwen3Model.Load(DemoModel.Folder), ownsModel: true);
+    }
+
+    [ClassCleanup]
+    public static async Task Stop()
+    {
+        _http.Dispose();
+        _inProcess.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [TestMethod]
+    public async Task NonStreamingGreedyChatMatchesTheRuntime()
+    {
+        var expected = Expected();
+
+        var response = await _http.GetResponseAsync(Messages(), Greedy());
+
+        Assert.AreEqual(DemoModel.VisibleText(expected), response.Text);
+        Assert.AreEqual(expected.Count, response.Usage?.OutputTokenCount);
+        Assert.AreEqual(ChatFinishReason.Length, response.FinishReason);
+        AssertSameAsInProcess(await _inProcess.GetResponseAsync(Messages(), Greedy()), response);
+    }
+
+    [TestMethod]
+    public async Task StreamingGreedyChatMatchesTheRuntime()
+    {
+        var expected = Expected();
+        var updates = new List<ChatResponseUpdate>();
+
+        await foreach (var update in _http.GetStreamingResponseAsync(Messages(), Greedy()))
+        {
+            updates.Add(update);
+        }
+
+        var response = updates.ToChatResponse();
+        Assert.IsGreaterThan(2, updates.Count(update => update.Text.Length > 0), "the text should arrive in pieces");
+        Assert.AreEqual(DemoModel.VisibleText(expected), response.Text);
+        Assert.AreEqual(expected.Count, response.Usage?.OutputTokenCount);
+        Assert.AreEqual(ChatFinishReason.Length, response.FinishReason);
+        AssertSameAsInProcess(await _inProcess.GetStreamingResponseAsync(Messages(), Greedy()).ToChatResponseAsync(), response);
+    }
+
+    /// <summary>
+    /// Same tokens; the in-process text layer also drops the newlines that open a section (the template writes them
+    /// after &lt;/think&gt;), which the server passes on as the model produced them.
+    /// </summary>
+    private static void AssertSameAsInProcess(ChatResponse inProcess, ChatResponse overHttp)
+    {
+        Assert.AreEqual(inProcess.Usage?.OutputTokenCount, overHttp.Usage?.OutputTokenCount);
+        Assert.AreEqual(inProcess.Text, overHttp.Text.TrimStart('\n'));
+    }
+
+    private static AiChatMessage[] Messages() => [new(ChatRole.System, System), new(ChatRole.User, User)];
+
+    private static ChatOptions Greedy() => new() { Temperature = 0, MaxOutputTokens = MaxTokens };
+
+    private static IReadOnlyList<int> Expected()
+    {
+        int[] prompt = DemoModel.Tokenizer.EncodeChat([new TemplateMessage(Role.System, System), new TemplateMessage(Role.User, User)]);
+        var ids = DemoModel.GenerateAlone(prompt, new SamplingOptions { Greedy = true }, MaxTokens);
+        Assert.IsFalse(ids.Any(id => id >= DemoTokenizerFiles.BaseVocabularySize), "the reference continuation should be plain text for this test");
+        return ids;
+    }
+}
