@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SHARED=${QWEN3ONNX_SHARED:-../shared}
 PUB=$(mktemp -d)
 trap 'rm -rf "$PUB"' EXIT
-mkdir -p .git/info
+[[ -d .git ]] && mkdir -p .git/info   # prepare.sh appends /.gpu/ to .git/info/exclude (run from the main checkout)
 dotnet publish tools/Qwen3Onnx.Cli -c Release -r linux-x64 --self-contained -o "$PUB" --nologo -v q
 dotnet publish tests/Qwen3Onnx.Gpu.Tests -c Release -r linux-x64 --self-contained -o "$PUB" --nologo -v q
 bash "$SHARED/gpu/prepare.sh" "$PUB" | grep -v "^  run carry"
