@@ -48,6 +48,10 @@ public sealed partial class GraphBuilder
         return AddNode("Concat", parts, new(parts[0].ElementType, shape), Attributes.Int("axis", axis));
     }
 
+    /// <summary>Gather along <paramref name="axis"/>: the data's leading dimensions, indices' shape, then its trailing ones.</summary>
+    public OnnxValue Gather(OnnxValue data, OnnxValue indices, int axis) =>
+        AddNode("Gather", [data, indices], new(data.ElementType, [.. data.Shape.Take(axis), .. indices.Shape, .. data.Shape.Skip(axis + 1)]), Attributes.Int("axis", axis));
+
     /// <summary>Gather along axis 0: indices' shape followed by the data's trailing dimensions.</summary>
     public OnnxValue Gather(OnnxValue data, OnnxValue indices) =>
         AddNode("Gather", [data, indices], new(data.ElementType, [.. indices.Shape, .. data.Shape.Skip(1)]), Attributes.Int("axis", 0));

@@ -4,8 +4,9 @@ namespace Qwen3Onnx.Gpu.Tests;
 
 /// <summary>
 /// The CUDA session settings the GPU tests run under: the plugin provider library named by
-/// <c>QWEN3ONNX_CUDA_EP_LIBRARY</c> (or the built-in CUDA provider when it is set to <c>builtin</c>), with CPU fallback
-/// disabled so a node that does not run on CUDA fails the test instead of passing silently on the host.
+/// <c>QWEN3ONNX_CUDA_EP_LIBRARY</c> (or the built-in CUDA provider when it is set to <c>builtin</c>). CPU fallback stays
+/// allowed because ONNX Runtime keeps the graph's shape arithmetic on the host; that every compute node runs on CUDA is
+/// what the CUDA-graph test shows (capture refuses a graph with other host nodes).
 /// </summary>
 internal static class CudaSettings
 {
@@ -23,7 +24,6 @@ internal static class CudaSettings
         {
             ExecutionProvider = ExecutionProviderKind.Cuda,
             ExecutionProviderLibrary = library == "builtin" ? null : library,
-            DisableCpuFallback = true,
             CudaGraph = cudaGraph,
         };
     }

@@ -166,7 +166,8 @@ internal class Qwen3GraphBuilder
         if (_lastTokenLogitsOnly)
         {
             using var last = G.Scope("last_token");
-            x = G.Slice(x, 1, -1, long.MaxValue, 1);                 // [B, 1, H]
+            // Gather rather than Slice(-1, INT64_MAX): that Slice crashes ONNX Runtime 1.29's CUDA provider.
+            x = G.Gather(x, G.Constant([-1L]), axis: 1);               // [B, 1, H]
         }
 
         var logits = Project("lm_head", x, OutputProjection(Config));  // tied: the embedding, transposed
