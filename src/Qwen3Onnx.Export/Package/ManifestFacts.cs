@@ -1,4 +1,5 @@
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 
 namespace Qwen3Onnx.Export.Package;
 
@@ -14,4 +15,6 @@ internal sealed record ManifestFacts(
     IReadOnlyList<string> TokenizerFiles)
 {
     public bool LastTokenLogitsOnly { get; init; }
+
+    public WeightQuantization? Quantization { get; init; }
 }
