@@ -28,7 +28,8 @@ public static class Qwen3Exporter
         Qwen3WeightNames.Validate(config, source.Weights);
         int maxSequenceLength = options.MaxSequenceLength ?? config.MaxPositionEmbeddings;
         using var staging = StagingFolder.Create(options.OutputFolder);
-        var flavor = Flavor(options);
+        var recipe = Recipe(options);
+        var flavor = Flavor(options, recipe);
         bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress);
         var tokenizerFiles = PackageFiles.CopyTokenizerFiles(source.Folder, staging);
         var manifest = PackageFiles.Manifest(new ManifestFacts(
@@ -36,6 +37,7 @@ public static class Qwen3Exporter
         {
             LastTokenLogitsOnly = options.LastTokenLogitsOnly,
             Activations = options.ResolvedActivations,
+            Quantization = recipe?.ToManifest(),
         });
         File.WriteAllText(staging.PathOf(ExportManifest.FileName), manifest.ToJson());
         long bytes = Directory.EnumerateFiles(staging.Path).Sum(f => new FileInfo(f).Length);
@@ -96,14 +98,16 @@ public static class Qwen3Exporter
         _ => DataType.Float,
     };
 
-    private static GraphFlavor Flavor(ExportOptions options) => options.ResolvedGraph switch
+    private static QuantizationRecipe? Recipe(ExportOptions options) => options.DType switch
     {
-        ExportGraph.Fused => new FusedFlavor(options.DType switch
-        {
-            ExportDType.Int4 => new BlockQuantizationFormat(4, options.BlockSize),
-            ExportDType.Int8 => new BlockQuantizationFormat(8, options.BlockSize),
-            _ => null,
-        }),
+        ExportDType.Int4 => QuantizationRecipe.For(4, options.BlockSize),
+        ExportDType.Int8 => QuantizationRecipe.For(8, options.BlockSize),
+        _ => null,
+    };
+
+    private static GraphFlavor Flavor(ExportOptions options, QuantizationRecipe? recipe) => options.ResolvedGraph switch
+    {
+        ExportGraph.Fused => new FusedFlavor(recipe),
         _ => PortableFlavor.Instance,
     };
 

@@ -7,18 +7,18 @@ namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
 /// ONNX Runtime contrib ops (docs/FUSED_OPS.md): SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
-/// RotaryEmbedding + GroupQueryAttention, MoE / QMoE, and — when <paramref name="weightFormat"/> is set —
+/// RotaryEmbedding + GroupQueryAttention, MoE / QMoE, and — when <paramref name="recipe"/> is set —
 /// MatMulNBits projections and a GatherBlockQuantized embedding for tied checkpoints.
 /// </summary>
-internal sealed class FusedFlavor(BlockQuantizationFormat? weightFormat) : GraphFlavor
+internal sealed class FusedFlavor(QuantizationRecipe? recipe) : GraphFlavor
 {
     public override string Name => "fused";
 
     public override IEmbeddingEmitter Embedding(GraphBuilder g, WeightMap weights, Qwen3Config config) =>
-        weightFormat is { } format && config.TieWordEmbeddings ? new QuantizedEmbedding(g, weights, format) : new GatherEmbedding(g, weights);
+        recipe is { } r && config.TieWordEmbeddings ? new QuantizedEmbedding(g, weights, r.Output) : new GatherEmbedding(g, weights);
 
     public override IProjectionEmitter Projection(GraphBuilder g, WeightMap weights) =>
-        weightFormat is { } format ? new MatMulNBitsProjection(g, weights, format) : new MatMulProjection(g, weights);
+        recipe is { } r ? new MatMulNBitsProjection(g, weights, r) : new MatMulProjection(g, weights);
 
     public override INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon) => new FusedRmsNorm(g, weights, epsilon);
 
@@ -29,5 +29,5 @@ internal sealed class FusedFlavor(BlockQuantizationFormat? weightFormat) : Graph
     }
 
     public override IMoeEmitter Moe(GraphBuilder g, Qwen3Config config, WeightMap weights) =>
-        weightFormat is { } format ? new QMoeOperator(g, config, weights, format) : new MoeOperator(g, config, weights);
+        recipe is { } r ? new QMoeOperator(g, config, weights, r.Layers) : new MoeOperator(g, config, weights);
 }

@@ -6,14 +6,16 @@ namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
 /// Block-quantized projection: com.microsoft MatMulNBits on the HF [out, in] weight quantized while it streams,
-/// activations float32 with accuracy_level 4 (int8 activations per block: ONNX Runtime's fast CPU path).
+/// activations float32 with accuracy_level 4 (int8 activations per block: ONNX Runtime's fast CPU path); the recipe
+/// gives the output projection its own format.
 /// </summary>
-internal sealed class MatMulNBitsProjection(GraphBuilder g, WeightMap weights, BlockQuantizationFormat format) : IProjectionEmitter
+internal sealed class MatMulNBitsProjection(GraphBuilder g, WeightMap weights, QuantizationRecipe recipe) : IProjectionEmitter
 {
     private const long Int8AccuracyLevel = 4;
 
     public OnnxValue Project(OnnxValue x, string hfWeightName)
     {
+        var format = recipe.FormatOf(hfWeightName);
         var weight = weights.BlockQuantized(hfWeightName, format);
         return g.AddNode(new NodeSpec("MatMulNBits", [x, weight.Packed, weight.Scales], [new(x.ElementType, [.. x.Shape.SkipLast(1), weight.Rows])])
         {

@@ -1,4 +1,5 @@
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 
 namespace Qwen3Onnx.Export.Package;
 
@@ -17,4 +18,6 @@ internal sealed record ManifestFacts(
 
     /// <summary>The activation and KV-cache dtype (differs from <see cref="DType"/> only for int4/int8).</summary>
     public ExportDType Activations { get; init; } = ExportDType.Fp32;
+
+    public WeightQuantization? Quantization { get; init; }
 }

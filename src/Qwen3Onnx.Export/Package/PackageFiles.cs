@@ -55,6 +55,7 @@ internal static class PackageFiles
             },
             LastTokenLogitsOnly = facts.LastTokenLogitsOnly,
             Graph = facts.Flavor,
+            Quantization = facts.Quantization,
             ExternalDataFile = facts.ExternalDataFile,
             MaxSequenceLength = facts.MaxSequenceLength,
             InputNames = GraphIoNames.Inputs(config.NumHiddenLayers),

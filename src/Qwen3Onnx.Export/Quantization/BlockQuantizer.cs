@@ -1,22 +1,23 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-
 namespace Qwen3Onnx.Export.Quantization;
 
 /// <summary>
 /// Round-to-nearest symmetric block quantization of a row-major [rows, columns] float32 matrix whose rows are
-/// output features and columns input features (HF's Linear layout, MatMulNBits' N × K). Per block:
-/// scale = max|w| / MaxMagnitude, code = clamp(round(w / scale), −MaxMagnitude, MaxMagnitude) + ZeroPoint,
-/// packed low nibble first. A short last block is padded with the zero code.
+/// output features and columns input features (HF's Linear layout, MatMulNBits' N × K). Per block: the scale of least
+/// squared error that clips nothing (<see cref="BlockScaleSearch"/>; it may be negative, putting the block's extreme on
+/// the one-sided code 0), code = round(w / scale) + ZeroPoint, packed low nibble first, so every element comes back
+/// within half a step: |w − (code − ZeroPoint)·scale| ≤ |scale| / 2. A short last block is padded with the zero code.
 /// Rows are independent, so a caller can stream a huge matrix (lm_head) through it a slice at a time.
 /// </summary>
 public sealed class BlockQuantizer
 {
+    private readonly BlockScaleSearch _search;
+
     public BlockQuantizer(BlockQuantizationFormat format, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         Format = format;
         Columns = columns;
+        _search = new BlockScaleSearch(format);
     }
 
     public BlockQuantizationFormat Format { get; }
@@ -80,35 +81,56 @@ public sealed class BlockQuantizer
 
     private float QuantizeBlock(ReadOnlySpan<float> block, Span<byte> blob)
     {
-        var scale = MaxAbs(block) / Format.MaxMagnitude;
-        var inverse = scale == 0f ? 0f : 1f / scale;
-        blob.Clear();
-        for (var i = 0; i < Format.BlockSize; i++)
+        if (block.Length < Format.BlockSize)
         {
-            // Padding past the row's end gets the zero code, so it adds nothing to a dot product.
-            var code = i < block.Length ? Code(block[i] * inverse) : Format.ZeroPoint;
-            Pack(blob, i, code);
+            return QuantizePaddedBlock(block, blob);
+        }
+
+        var scale = _search.Scale(block);
+        var inverse = scale == 0f ? 0f : 1f / scale;
+        if (Format.Bits == 8)
+        {
+            PackBytes(block, inverse, blob);
+        }
+        else
+        {
+            PackNibbles(block, inverse, blob);
         }
 
         return scale;
     }
 
-    private int Code(float scaled)
+    /// <summary>Padding past the row's end is zero, which rounds to the zero code and adds nothing to a dot product.</summary>
+    private float QuantizePaddedBlock(ReadOnlySpan<float> block, Span<byte> blob)
     {
-        var level = (int)MathF.Round(scaled, MidpointRounding.ToEven);
-        return Math.Clamp(level, -Format.MaxMagnitude, Format.MaxMagnitude) + Format.ZeroPoint;
+        Span<float> padded = stackalloc float[Format.BlockSize];
+        padded.Clear();
+        block.CopyTo(padded);
+        return QuantizeBlock(padded, blob);
     }
 
-    private void Pack(Span<byte> blob, int index, int code)
+    /// <summary>The search admitted <paramref name="inverse"/> only if every code is in range; the clamp is a safety net.</summary>
+    private int Code(float value, float inverse)
     {
-        if (Format.Bits == 8)
-        {
-            blob[index] = (byte)code;
-            return;
-        }
+        var level = (int)MathF.Round(value * inverse, MidpointRounding.ToEven);
+        return Math.Clamp(level, -Format.ZeroPoint, Format.MaxMagnitude) + Format.ZeroPoint;
+    }
 
-        // Element 2j goes into the low nibble of byte j, element 2j+1 into the high nibble.
-        blob[index >> 1] |= (byte)((index & 1) == 0 ? code : code << 4);
+    private void PackBytes(ReadOnlySpan<float> block, float inverse, Span<byte> blob)
+    {
+        for (var i = 0; i < block.Length; i++)
+        {
+            blob[i] = (byte)Code(block[i], inverse);
+        }
+    }
+
+    /// <summary>Element 2j goes into the low nibble of byte j, element 2j+1 into the high nibble.</summary>
+    private void PackNibbles(ReadOnlySpan<float> block, float inverse, Span<byte> blob)
+    {
+        for (var j = 0; j < blob.Length; j++)
+        {
+            blob[j] = (byte)(Code(block[2 * j], inverse) | (Code(block[2 * j + 1], inverse) << 4));
+        }
     }
 
     private void DequantizeBlock(ReadOnlySpan<byte> blob, float scale, Span<float> values)
@@ -121,35 +143,6 @@ public sealed class BlockQuantizer
 
     private int Unpack(ReadOnlySpan<byte> blob, int index) =>
         Format.Bits == 8 ? blob[index] : (blob[index >> 1] >> ((index & 1) * 4)) & 0xF;
-
-    private static float MaxAbs(ReadOnlySpan<float> values)
-    {
-        var max = 0f;
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
-        {
-            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-            var acc = Vector<float>.Zero;
-            foreach (var v in vectors)
-            {
-                acc = Vector.Max(acc, Vector.Abs(v));
-            }
-
-            for (var lane = 0; lane < Vector<float>.Count; lane++)
-            {
-                max = MathF.Max(max, acc[lane]);
-            }
-
-            i = vectors.Length * Vector<float>.Count;
-        }
-
-        for (; i < values.Length; i++)
-        {
-            max = MathF.Max(max, MathF.Abs(values[i]));
-        }
-
-        return max;
-    }
 
     private int RowCount(int length)
     {

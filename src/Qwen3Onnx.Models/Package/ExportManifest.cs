@@ -43,6 +43,9 @@ public sealed record ExportManifest
 
     public string ModelFile { get; init; } = "model.onnx";
 
+    /// <summary>Block formats of an int4/int8 export; null for float exports.</summary>
+    public WeightQuantization? Quantization { get; init; }
+
     /// <summary>The external-data file beside the model, or null when the weights are inside model.onnx.</summary>
     public string? ExternalDataFile { get; init; }
 

@@ -7,16 +7,16 @@ namespace Qwen3Onnx.Export.Tests.Fused;
 
 /// <summary>
 /// A fixture checkpoint whose quantized weights are replaced by their round trip through <see cref="BlockQuantizer"/>
-/// (float32): every linear projection and expert, and the embedding when tied; norms, the router and an untied
+/// (float32) in the recipe's format: every linear projection and expert, and the embedding when tied; norms, the router and an untied
 /// embedding stay as they are. A float graph of it computes what a quantized graph should, up to the kernels'
 /// int8 activation rounding.
 /// </summary>
 internal static class DequantizedCheckpoint
 {
-    public static string Create(string model, BlockQuantizationFormat format)
+    public static string Create(string model, QuantizationRecipe recipe)
     {
         string source = SharedFixtures.Model(model);
-        string folder = ExportedFixtures.TempFolder($"{model}-dequantized-int{format.Bits}");
+        string folder = ExportedFixtures.TempFolder($"{model}-dequantized-int{recipe.Layers.Bits}");
         Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(source, "config.json"), Path.Combine(folder, "config.json"));
         var config = Qwen3ConfigReader.ReadFile(Path.Combine(source, "config.json"));
@@ -26,7 +26,7 @@ internal static class DequantizedCheckpoint
             var values = new float[t.Shape.Aggregate(1L, (a, b) => a * b)];
             weights.ReadFloat32(t.Name, 0, values);
             var info = new TensorInfo(t.Name, TensorDType.Float32, t.Shape);
-            return (info, IsQuantized(config, t.Name, t.Shape) ? RoundTrip(format, values, (int)t.Shape[1]) : values);
+            return (info, IsQuantized(config, t.Name, t.Shape) ? RoundTrip(recipe.FormatOf(t.Name), values, (int)t.Shape[1]) : values);
         });
         SafetensorsWriter.WriteFile(Path.Combine(folder, Checkpoint.SingleFileName), tensors);
         return folder;

@@ -73,11 +73,27 @@ public sealed class FusedGraphStructureTests
         Assert.AreEqual((7 * layers) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "seven projections per layer and lm_head");
         Assert.IsFalse(graph.Node.Any(n => n.OpType == "MatMul"));
         long bits = dtype == ExportDType.Int4 ? 4 : 8;
-        Assert.IsTrue(graph.Node.Where(n => n.OpType == "MatMulNBits").All(n =>
+        var lmHead = graph.Node.Single(n => n.Name == "/model/lm_head/MatMulNBits");
+        Assert.IsTrue(graph.Node.Where(n => n.OpType == "MatMulNBits" && n != lmHead).All(n =>
             n.Attribute.Single(a => a.Name == "bits").I == bits
             && n.Attribute.Single(a => a.Name == "block_size").I == 32
             && n.Attribute.Single(a => a.Name == "accuracy_level").I == 4));
-        Assert.IsNotNull(graph.Node.SingleOrDefault(n => n.Name == "/model/lm_head/MatMulNBits"));
+        Assert.AreEqual(8, lmHead.Attribute.Single(a => a.Name == "bits").I, "the output projection stays 8-bit");
+    }
+
+    [TestMethod]
+    public void Int4KeepsTheTiedEmbeddingAt8BitsAndTheManifestSaysSo()
+    {
+        var graph = OnnxModels.Read(FusedExports.Folder("tiny-qwen3", ExportDType.Int4)).Graph;
+        var manifest = ExportManifest.ReadFolder(FusedExports.Folder("tiny-qwen3", ExportDType.Int4));
+
+        var gather = graph.Node.Single(n => n.OpType == "GatherBlockQuantized");
+        Assert.AreEqual(8, gather.Attribute.Single(a => a.Name == "bits").I);
+        Assert.IsNotNull(manifest.Quantization);
+        Assert.AreEqual(4, manifest.Quantization.Bits);
+        Assert.AreEqual(8, manifest.Quantization.OutputBits);
+        Assert.AreEqual(32, manifest.Quantization.BlockSize);
+        Assert.IsNull(ExportManifest.ReadFolder(FusedExports.Folder("tiny-qwen3")).Quantization);
     }
 
     [TestMethod]

@@ -17,9 +17,9 @@ public sealed class QuantizedGraphTests
     [DataRow("tiny-qwen3-moe", 8, 0.999)]
     public void QuantizedLogitsMatchAFloatGraphOfTheDequantizedWeights(string model, int bits, double minCosine)
     {
-        var format = new BlockQuantizationFormat(bits, ExportOptions.DefaultBlockSize);
+        var recipe = QuantizationRecipe.For(bits, ExportOptions.DefaultBlockSize);
         string dequantized = ExportedFixtures.TempFolder($"{model}-dequantized-int{bits}-export");
-        Qwen3Exporter.Export(new ExportOptions { SourceFolder = DequantizedCheckpoint.Create(model, format), OutputFolder = dequantized, Graph = ExportGraph.Fused });
+        Qwen3Exporter.Export(new ExportOptions { SourceFolder = DequantizedCheckpoint.Create(model, recipe), OutputFolder = dequantized, Graph = ExportGraph.Fused });
         using var reference = new OrtGraphRunner(dequantized);
         using var quantized = new OrtGraphRunner(FusedExports.Folder(model, bits == 4 ? ExportDType.Int4 : ExportDType.Int8));
 
@@ -30,11 +30,7 @@ public sealed class QuantizedGraphTests
         }
     }
 
-    /// <summary>
-    /// Int8 stays within cosine 0.99 of transformers' float32 logits. Int4 round-to-nearest on these random-weight
-    /// fixtures does not (cosine 0.90–0.97, block size 16 or 32): that is quantization noise, pinned separately above
-    /// against the dequantized weights.
-    /// </summary>
+    /// <summary>Int8 stays within cosine 0.99 of transformers' float32 logits at every position.</summary>
     [TestMethod]
     [DataRow("tiny-qwen3", ExportDType.Int8)]
     [DataRow("tiny-qwen3-untied-sharded", ExportDType.Int8)]
@@ -48,6 +44,29 @@ public sealed class QuantizedGraphTests
         {
             var logits = runner.PromptLogits(testCase.PromptIds);
             Assert.IsGreaterThanOrEqualTo(0.99, Logits.MinCosine(testCase.Logits, logits), $"prompt of {testCase.PromptIds.Length} tokens");
+        }
+    }
+
+    /// <summary>
+    /// Int4 (searched scales, 8-bit output projection) against transformers' float32 logits. The 0.99 is not
+    /// reachable on these random-weight fixtures: each int4 matrix of i.i.d. Gaussian weights adds relative noise
+    /// ≈ 0.0067 (even the rate-distortion bound at 4.5 bits is 0.002) and the 15–21 matrices' noise adds up undamped,
+    /// so the quantized model of the dequantized weights already sits at cosine 0.82–0.96 at its worst position. These
+    /// bounds pin what the recipe reaches (measured minima 0.958, 0.821, 0.900), with a small margin.
+    /// </summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3", 0.95)]
+    [DataRow("tiny-qwen3-untied-sharded", 0.8)]
+    [DataRow("tiny-qwen3-moe", 0.88)]
+    public void Int4LogitsStayNearTransformersAtEveryPosition(string model, double minCosine)
+    {
+        var expected = ExpectedFixture.Load(model);
+        using var runner = new OrtGraphRunner(FusedExports.Folder(model, ExportDType.Int4));
+
+        foreach (var testCase in expected.Cases)
+        {
+            var logits = runner.PromptLogits(testCase.PromptIds);
+            Assert.IsGreaterThanOrEqualTo(minCosine, Logits.MinCosine(testCase.Logits, logits), $"prompt of {testCase.PromptIds.Length} tokens");
         }
     }
 

@@ -23,6 +23,87 @@ public sealed class BlockQuantizerTests
         CollectionAssert.AreEqual(row, quantized.Dequantize());
     }
 
+    /// <summary>A block reaching −8 steps uses the one-sided code 0, so a 16-level grid comes back exactly.</summary>
+    [TestMethod]
+    public void NegativeExtremeTakesCodeZeroAndTheFullGridComesBackExactly()
+    {
+        var row = Enumerable.Range(0, 32).Select(i => (float)((i % 16) - 8) * 0.25f).ToArray();
+
+        var quantized = new BlockQuantizer(BlockQuantizationFormat.Int4, 32).Quantize(row);
+
+        CollectionAssert.AreEqual(new[] { 0.25f }, quantized.Scales);
+        Assert.AreEqual(0x10, quantized.Packed[0], "codes 0 and 1 for −2 and −1.75");
+        CollectionAssert.AreEqual(row, quantized.Dequantize());
+    }
+
+    /// <summary>A block whose extreme is +8 steps flips the scale's sign so that +8 lands on code 0.</summary>
+    [TestMethod]
+    public void PositiveExtremeTakesANegativeScale()
+    {
+        var row = Enumerable.Range(0, 32).Select(i => (float)(8 - (i % 16))).ToArray();
+
+        var quantized = new BlockQuantizer(BlockQuantizationFormat.Int4, 32).Quantize(row);
+
+        CollectionAssert.AreEqual(new[] { -1f }, quantized.Scales);
+        Assert.AreEqual(0x10, quantized.Packed[0], "codes 0 and 1 for 8 and 7");
+        CollectionAssert.AreEqual(row, quantized.Dequantize());
+    }
+
+    /// <summary>
+    /// ±1 together: the signed-extreme scale −1/8 would clip −1 to 7/8, a whole step off, so it is not admitted; both
+    /// extremes come back within half a step of whatever scale wins.
+    /// </summary>
+    [TestMethod]
+    public void OppositeExtremesOfEqualSizeAreNotClipped()
+    {
+        var row = new float[32];
+        row[0] = 1f;
+        row[1] = -1f;
+        row[2] = 0.3f;
+
+        var quantized = new BlockQuantizer(BlockQuantizationFormat.Int4, 32).Quantize(row);
+        var restored = quantized.Dequantize();
+
+        var halfStep = MathF.Abs(quantized.Scales[0]) / 2 * 1.0001f;
+        Assert.AreNotEqual(-0.125f, quantized.Scales[0]);
+        Assert.AreEqual(1f, restored[0], halfStep);
+        Assert.AreEqual(-1f, restored[1], halfStep);
+    }
+
+    /// <summary>The searched scale is never worse than the classic max|w| / 7 grid, block by block (computed here independently).</summary>
+    [TestMethod]
+    public void SearchedScaleHasNoMoreSquaredErrorThanMaxOverSevenInEveryBlock()
+    {
+        const int Columns = 256;
+        var weight = TestWeights.Uniform(8 * Columns, seed: 11, range: 0.2f);
+
+        var restored = new BlockQuantizer(BlockQuantizationFormat.Int4, Columns).Quantize(weight).Dequantize();
+
+        double searchedTotal = 0, classicTotal = 0;
+        for (var start = 0; start < weight.Length; start += 32)
+        {
+            var block = weight.AsSpan(start, 32);
+            var step = block.ToArray().Max(MathF.Abs) / 7;
+            double classic = 0, searched = 0;
+            for (var i = 0; i < 32; i++)
+            {
+                var q = MathF.Round(block[i] / step, MidpointRounding.ToEven) * step;
+                classic += Math.Pow(block[i] - q, 2);
+                searched += Math.Pow(block[i] - restored[start + i], 2);
+            }
+
+            Assert.IsLessThanOrEqualTo(classic * (1 + 1e-5), searched, $"block at {start}");
+            searchedTotal += searched;
+            classicTotal += classic;
+        }
+
+        Assert.IsLessThan(0.9 * classicTotal, searchedTotal, "the search should pay off on random blocks");
+    }
+
+    /// <summary>
+    /// Round-to-nearest on the chosen scale, and the search admits no scale that clips: every element is within half a
+    /// step (|scale| / 2; the scale is negative when the block's extreme is positive and takes code 0).
+    /// </summary>
     [TestMethod]
     [DataRow(4, 16)]
     [DataRow(4, 32)]
@@ -40,7 +121,7 @@ public sealed class BlockQuantizerTests
 
         for (var i = 0; i < weight.Length; i++)
         {
-            var step = quantized.Scales[i / blockSize];
+            var step = MathF.Abs(quantized.Scales[i / blockSize]);
             Assert.AreEqual(weight[i], restored[i], step / 2 * 1.0001f, $"element {i}");
         }
     }
