@@ -30,9 +30,9 @@ public sealed class HalfActivationQuantizedTests
     [DataRow("tiny-qwen3-moe", 0.97)]
     public void Int4WithFp16ActivationsComputesTheModelOfItsDequantizedWeights(string model, double minCosine)
     {
-        var format = new BlockQuantizationFormat(4, ExportOptions.DefaultBlockSize);
+        var recipe = QuantizationRecipe.For(4, ExportOptions.DefaultBlockSize);
         string dequantized = ExportedFixtures.TempFolder($"{model}-dequantized-int4-for-fp16");
-        Qwen3Exporter.Export(new ExportOptions { SourceFolder = DequantizedCheckpoint.Create(model, format), OutputFolder = dequantized, Graph = ExportGraph.Fused });
+        Qwen3Exporter.Export(new ExportOptions { SourceFolder = DequantizedCheckpoint.Create(model, recipe), OutputFolder = dequantized, Graph = ExportGraph.Fused });
         using var reference = new OrtGraphRunner(dequantized);
         using var half = new OrtGraphRunner(Export(model));
 
