@@ -41,6 +41,27 @@ public sealed class BlockQuantizer
         }
     }
 
+    /// <summary>As <see cref="QuantizeRows"/>, with bands of rows spread over the cores (rows are independent).</summary>
+    public void QuantizeRowsInParallel(ReadOnlyMemory<float> rows, Memory<byte> packed, Memory<float> scales)
+    {
+        var rowCount = RowCount(rows.Length);
+        int band = Math.Max(16, rowCount / (Environment.ProcessorCount * 4));
+        if (band >= rowCount)
+        {
+            QuantizeRows(rows.Span, packed.Span, scales.Span);
+            return;
+        }
+
+        Parallel.For(0, (rowCount + band - 1) / band, i =>
+        {
+            int r0 = i * band, count = Math.Min(band, rowCount - r0);
+            QuantizeRows(
+                rows.Span.Slice(r0 * Columns, count * Columns),
+                packed.Span.Slice(r0 * BytesPerRow, count * BytesPerRow),
+                scales.Span.Slice(r0 * BlocksPerRow, count * BlocksPerRow));
+        });
+    }
+
     /// <summary>Quantizes a whole matrix into fresh buffers.</summary>
     public QuantizedMatrix Quantize(ReadOnlySpan<float> weight)
     {

@@ -17,7 +17,7 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
     public BlockQuantizationFormat Format => format;
 
     /// <summary>Quantizes the [rows, columns] tensor <paramref name="name"/>; its scales go to <paramref name="scales"/>.</summary>
-    public void WriteRows(string name, Stream destination, Span<float> scales)
+    public void WriteRows(string name, Stream destination, Memory<float> scales)
     {
         var shape = source.GetInfo(name).Shape;
         int rows = checked((int)shape[0]), columns = checked((int)shape[1]);
@@ -30,11 +30,11 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
             for (int r0 = 0; r0 < rows; r0 += band)
             {
                 int count = Math.Min(band, rows - r0);
-                var values = tile.AsSpan(0, count * columns);
-                source.ReadFloat32(name, (long)r0 * columns, values);
-                var codes = packed.AsSpan(0, count * quantizer.BytesPerRow);
-                quantizer.QuantizeRows(values, codes, scales.Slice(r0 * quantizer.BlocksPerRow, count * quantizer.BlocksPerRow));
-                destination.Write(codes);
+                var values = tile.AsMemory(0, count * columns);
+                source.ReadFloat32(name, (long)r0 * columns, values.Span);
+                var codes = packed.AsMemory(0, count * quantizer.BytesPerRow);
+                quantizer.QuantizeRowsInParallel(values, codes, scales.Slice(r0 * quantizer.BlocksPerRow, count * quantizer.BlocksPerRow));
+                destination.Write(codes.Span);
             }
         }
         finally
@@ -45,7 +45,7 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
     }
 
     /// <summary>fc1 of QMoE: each expert's gate and up rows interleaved (g0, u0, g1, u1, …), quantized one expert at a time.</summary>
-    public void WriteInterleavedGateUp(IReadOnlyList<string> gates, IReadOnlyList<string> ups, Stream destination, Span<float> scales)
+    public void WriteInterleavedGateUp(IReadOnlyList<string> gates, IReadOnlyList<string> ups, Stream destination, Memory<float> scales)
     {
         var shape = source.GetInfo(gates[0]).Shape;
         int inter = checked((int)shape[0]), hidden = checked((int)shape[1]);
@@ -57,11 +57,11 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
         {
             for (int e = 0; e < gates.Count; e++)
             {
-                var values = fused.AsSpan(0, 2 * inter * hidden);
-                ExpertInterleaver.Read(source, gates[e], ups[e], values);
-                var codes = packed.AsSpan(0, 2 * inter * quantizer.BytesPerRow);
-                quantizer.QuantizeRows(values, codes, scales.Slice(e * blocksPerExpert, blocksPerExpert));
-                destination.Write(codes);
+                var values = fused.AsMemory(0, 2 * inter * hidden);
+                ExpertInterleaver.Read(source, gates[e], ups[e], values.Span);
+                var codes = packed.AsMemory(0, 2 * inter * quantizer.BytesPerRow);
+                quantizer.QuantizeRowsInParallel(values, codes, scales.Slice(e * blocksPerExpert, blocksPerExpert));
+                destination.Write(codes.Span);
             }
         }
         finally
@@ -72,7 +72,7 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
     }
 
     /// <summary>Each tensor in turn, as <see cref="WriteRows"/>, scales stacked in the same order.</summary>
-    public void WriteStacked(IReadOnlyList<string> names, Stream destination, Span<float> scales)
+    public void WriteStacked(IReadOnlyList<string> names, Stream destination, Memory<float> scales)
     {
         int each = scales.Length / names.Count;
         for (int i = 0; i < names.Count; i++)
