@@ -110,9 +110,7 @@ public sealed class Qwen3Session : IDisposable
             throw new Qwen3OnnxException($"a cache of {capacity} positions exceeds the model's context of {MaxSequenceLength}");
         }
 
-        DebugTrace("fixed: create");
         var buffers = FixedDecoderFor(batchSize, capacity).Buffers;
-        DebugTrace("fixed: created");
         return new KvCache([.. buffers.KeyValues], batchSize, buffers);
     }
 
@@ -189,9 +187,7 @@ public sealed class Qwen3Session : IDisposable
             binding.BindOutput(_outputNames[i], cache.Values[i - 1]);
         }
 
-        DebugTrace("prefill: run");
         _session.RunWithBinding(_runOptions, binding);
-        DebugTrace("prefill: ran");
         var outputs = binding.GetOutputValues();
         foreach (var present in outputs.Skip(1))
         {
@@ -206,17 +202,12 @@ public sealed class Qwen3Session : IDisposable
     private ForwardOutput DecodeInPlace(ForwardBatch batch, KvCache cache, FixedKvBuffers buffers, CancellationToken cancellation)
     {
         var decoder = _fixedDecoder!;
-        DebugTrace("decode: stage");
         buffers.StageDecode(batch);
-        DebugTrace("decode: staged");
         decoder.RunOptions.Terminate = false;
         cancellation.ThrowIfCancellationRequested();
         _session.RunWithBinding(decoder.RunOptions, decoder.Binding);
-        DebugTrace("decode: ran");
         cache.Advance(batch.TotalLength);
-        var logits = buffers.FetchLogits();
-        DebugTrace("decode: fetched");
-        return new ForwardOutput(logits, ownsLogits: false);
+        return new ForwardOutput(buffers.FetchLogits(), ownsLogits: false);
     }
 
     /// <summary>The decoder for this shape: the current one if it fits, else new buffers (and a new CUDA graph id).</summary>
@@ -275,15 +266,6 @@ public sealed class Qwen3Session : IDisposable
         _fixedDecoder?.Dispose();
         _session.Dispose();
         _runOptions.Dispose();
-    }
-
-    private static void DebugTrace(string what)
-    {
-        if (Environment.GetEnvironmentVariable("QWEN3ONNX_TRACE") == "1")
-        {
-            Console.Error.WriteLine($"trace: {what}");
-            Console.Error.Flush();
-        }
     }
 
     private static IEnumerable<string> KvNames(string pattern, int layers)
