@@ -6,7 +6,7 @@ using Qwen3Onnx.Onnx;
 namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
-/// ONNX Runtime contrib ops (docs/FUSED_OPS.md): SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
+/// ONNX Runtime contrib ops (docs/FUSED_OPS.md): packed q‖k‖v and gate‖up projections, SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
 /// GroupQueryAttention with RoPE applied outside, MoE / QMoE, and — when <paramref name="weightFormat"/> is set —
 /// MatMulNBits projections and a GatherBlockQuantized embedding for tied checkpoints.
 /// </summary>
@@ -19,6 +19,9 @@ internal sealed class FusedFlavor(BlockQuantizationFormat? weightFormat) : Graph
 
     public override IProjectionEmitter Projection(GraphBuilder g, WeightMap weights) =>
         weightFormat is { } format ? new MatMulNBitsProjection(g, weights, format) : new MatMulProjection(g, weights);
+
+    public override IInputProjections InputProjections(GraphBuilder g, IProjectionEmitter projection, Qwen3Config config) =>
+        new PackedInputProjections(g, projection, config);
 
     public override INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon) => new FusedRmsNorm(g, weights, epsilon);
 
