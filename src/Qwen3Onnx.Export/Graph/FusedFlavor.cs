@@ -6,8 +6,8 @@ using Qwen3Onnx.Onnx;
 namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
-/// ONNX Runtime contrib ops (docs/FUSED_OPS.md): SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization,
-/// RotaryEmbedding + GroupQueryAttention, MoE / QMoE, and — when <paramref name="recipe"/> is set —
+/// ONNX Runtime contrib ops (docs/FUSED_OPS.md): packed q‖k‖v and gate‖up projections, SimplifiedLayerNormalization /
+/// SkipSimplifiedLayerNormalization, RotaryEmbedding + GroupQueryAttention, MoE / QMoE, and — when <paramref name="recipe"/> is set —
 /// MatMulNBits projections and a GatherBlockQuantized embedding for tied checkpoints.
 /// </summary>
 internal sealed class FusedFlavor(QuantizationRecipe? recipe) : GraphFlavor
@@ -19,6 +19,9 @@ internal sealed class FusedFlavor(QuantizationRecipe? recipe) : GraphFlavor
 
     public override IProjectionEmitter Projection(GraphBuilder g, WeightMap weights) =>
         recipe is { } r ? new MatMulNBitsProjection(g, weights, r) : new MatMulProjection(g, weights);
+
+    public override IInputProjections InputProjections(GraphBuilder g, IProjectionEmitter projection, Qwen3Config config) =>
+        new PackedInputProjections(g, projection, config);
 
     public override INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon) => new FusedRmsNorm(g, weights, epsilon);
 

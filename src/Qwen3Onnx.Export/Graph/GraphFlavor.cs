@@ -5,7 +5,7 @@ using Qwen3Onnx.Onnx;
 namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
-/// A graph flavour: the emitters for embedding, projections, norms, attention and MoE blocks, chosen once per export.
+/// A graph flavour: the emitters for embedding, projections (and how those sharing an input are grouped), norms, attention and MoE blocks, chosen once per export.
 /// "portable" uses standard ONNX ops only; "fused" swaps in ONNX Runtime contrib ops.
 /// </summary>
 internal abstract class GraphFlavor
@@ -15,6 +15,8 @@ internal abstract class GraphFlavor
     public abstract IEmbeddingEmitter Embedding(GraphBuilder g, WeightMap weights, Qwen3Config config);
 
     public abstract IProjectionEmitter Projection(GraphBuilder g, WeightMap weights);
+
+    public abstract IInputProjections InputProjections(GraphBuilder g, IProjectionEmitter projection, Qwen3Config config);
 
     public abstract INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon);
 

@@ -13,10 +13,10 @@ internal sealed class MatMulNBitsProjection(GraphBuilder g, WeightMap weights, Q
 {
     private const long Int8AccuracyLevel = 4;
 
-    public OnnxValue Project(OnnxValue x, string hfWeightName)
+    public OnnxValue Project(OnnxValue x, PackedLinear packed)
     {
-        var format = recipe.FormatOf(hfWeightName);
-        var weight = weights.BlockQuantized(hfWeightName, format);
+        var format = recipe.FormatOf(packed.Name);
+        var weight = weights.BlockQuantized(packed, format);
         return g.AddNode(new NodeSpec("MatMulNBits", [x, weight.Packed, weight.Scales], [new(x.ElementType, [.. x.Shape.SkipLast(1), weight.Rows])])
         {
             Domain = ContribOps.Domain,

@@ -15,6 +15,9 @@ internal sealed class PortableFlavor : GraphFlavor
 
     public override IProjectionEmitter Projection(GraphBuilder g, WeightMap weights) => new MatMulProjection(g, weights);
 
+    public override IInputProjections InputProjections(GraphBuilder g, IProjectionEmitter projection, Qwen3Config config) =>
+        new SeparateInputProjections(g, projection, config);
+
     public override INormEmitter Norm(GraphBuilder g, WeightMap weights, double epsilon) => new PortableRmsNorm(g, weights, epsilon);
 
     public override IAttentionEmitter Attention(GraphBuilder g, Qwen3Config config, ModelInputs inputs, WeightMap weights, int maxSequenceLength)

@@ -21,6 +21,7 @@ internal class Qwen3GraphBuilder
 {
     private readonly IAttentionEmitter _attention;
     private readonly IEmbeddingEmitter _embedding;
+    private readonly IInputProjections _inputProjections;
     private readonly bool _lastTokenLogitsOnly;
     private readonly List<(OnnxValue Key, OnnxValue Value)> _presents = [];
 
@@ -33,6 +34,7 @@ internal class Qwen3GraphBuilder
         Inputs = DeclareInputs();
         Projection = context.Flavor.Projection(G, Weights);
         Norm = context.Flavor.Norm(G, Weights, Config.RmsNormEps);
+        _inputProjections = context.Flavor.InputProjections(G, Projection, Config);
         _embedding = context.Flavor.Embedding(G, Weights, Config);
         _attention = context.Flavor.Attention(G, Config, Inputs, Weights, context.MaxSequenceLength);
         _lastTokenLogitsOnly = context.LastTokenLogitsOnly;
@@ -74,8 +76,7 @@ internal class Qwen3GraphBuilder
     protected OnnxValue Mlp(int layer, OnnxValue x)
     {
         using var scope = G.Scope("mlp");
-        var gate = Project("gate_proj", x, GateProj(layer));
-        var up = Project("up_proj", x, UpProj(layer));
+        var (gate, up) = _inputProjections.GateUp(layer, x);
         return Project("down_proj", GatedSilu(gate, up), DownProj(layer));
     }
 
@@ -139,27 +140,22 @@ internal class Qwen3GraphBuilder
 
     /// <summary>
     /// <code>
-    ///   x ─┬─ q_proj ─ Reshape[B,S,H,D] ─ q_norm ─┐
-    ///      ├─ k_proj ─ Reshape[B,S,KV,D] ─ k_norm ─ attention(RoPE, cache, GQA) ─ o_proj
-    ///      └─ v_proj ─ Reshape[B,S,KV,D] ─────────┘
+    ///   x ─┬─ q [B,S,H,D] ── q_norm ─┐
+    ///      ├─ k [B,S,KV,D] ─ k_norm ─ attention(RoPE, cache, GQA) ─ o_proj
+    ///      └─ v [B,S,KV,D] ──────────┘
     /// </code>
+    /// q, k, v come from the flavour's <see cref="IInputProjections"/>: three projections, or one packed.
     /// </summary>
     private OnnxValue Attention(int layer, OnnxValue x)
     {
         using var scope = G.Scope("attn");
-        var q = Heads(Project("q_proj", x, QProj(layer)), Config.NumAttentionHeads);
-        var k = Heads(Project("k_proj", x, KProj(layer)), Config.NumKeyValueHeads);
-        var v = Heads(Project("v_proj", x, VProj(layer)), Config.NumKeyValueHeads);
+        var (q, k, v) = _inputProjections.Qkv(layer, x);
         q = RmsNorm("q_norm", q, QNorm(layer));
         k = RmsNorm("k_norm", k, KNorm(layer));
         var result = _attention.Attend(q, k, v, Inputs.Past[layer]);
         _presents.Add((result.PresentKey, result.PresentValue));
         return Project("o_proj", result.Context, OProj(layer));
     }
-
-    /// <summary>[B, S, heads·D] → [B, S, heads, D].</summary>
-    private OnnxValue Heads(OnnxValue x, int heads) =>
-        G.Reshape(x, [0, 0, heads, Config.HeadDim], x[0], x[1], heads, Config.HeadDim);
 
     private OnnxValue LmHead(OnnxValue x)
     {

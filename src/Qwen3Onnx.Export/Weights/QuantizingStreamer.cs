@@ -71,13 +71,20 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
         }
     }
 
-    /// <summary>Each tensor in turn, as <see cref="WriteRows"/>, scales stacked in the same order.</summary>
-    public void WriteStacked(IReadOnlyList<string> names, Stream destination, Memory<float> scales)
+    /// <summary>
+    /// Each tensor's rows in turn, as <see cref="WriteRows(string, Stream, Memory{float})"/>, scales in the same order:
+    /// an expert stack [E, out, in], or a packed projection [Σ out_i, in] (rows are quantized independently, so
+    /// concatenating rows leaves every block as it was).
+    /// </summary>
+    public void WriteRows(IReadOnlyList<string> names, Stream destination, Memory<float> scales)
     {
-        int each = scales.Length / names.Count;
-        for (int i = 0; i < names.Count; i++)
+        int offset = 0;
+        foreach (string name in names)
         {
-            WriteRows(names[i], destination, scales.Slice(i * each, each));
+            var shape = source.GetInfo(name).Shape;
+            int count = checked((int)shape[0] * format.BlocksPerRow((int)shape[1]));
+            WriteRows(name, destination, scales.Slice(offset, count));
+            offset += count;
         }
     }
 }

@@ -37,15 +37,17 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         }
     }
 
+    /// <summary>Writes the 2-D tensor [rows, cols] transposed to [cols, rows].</summary>
+    public void WriteTransposed(string name, Stream destination) => WriteTransposed([name], destination);
+
     /// <summary>
-    /// Writes the 2-D tensor [rows, cols] transposed to [cols, rows]: for each band of source columns, reads that
-    /// band of every row and emits the band's output rows.
+    /// Writes 2-D tensors [rows_i, cols] stacked along rows, then transposed, to [cols, Σ rows_i]: for each band of
+    /// source columns, reads that band of every row of every tensor and emits the band's output rows.
     /// </summary>
-    public void WriteTransposed(string name, Stream destination)
+    public void WriteTransposed(IReadOnlyList<string> names, Stream destination)
     {
-        var shape = source.GetInfo(name).Shape;
-        long rows = shape[0];
-        long cols = shape[1];
+        long cols = source.GetInfo(names[0]).Shape[1];
+        long rows = names.Sum(name => source.GetInfo(name).Shape[0]);
         int band = (int)Math.Clamp(TileElements / rows, 1, cols);
         float[] tile = ArrayPool<float>.Shared.Rent(checked((int)(band * rows)));
         float[] row = ArrayPool<float>.Shared.Rent(band);
@@ -54,13 +56,10 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
             for (long c0 = 0; c0 < cols; c0 += band)
             {
                 int width = (int)Math.Min(band, cols - c0);
-                for (long r = 0; r < rows; r++)
+                long firstRow = 0;
+                foreach (string name in names)
                 {
-                    source.ReadFloat32(name, (r * cols) + c0, row.AsSpan(0, width));
-                    for (int j = 0; j < width; j++)
-                    {
-                        tile[(j * rows) + r] = row[j];
-                    }
+                    firstRow += ScatterColumnBand(name, new ColumnBand(c0, width, rows, firstRow), tile, row);
                 }
 
                 Write(tile.AsSpan(0, (int)(width * rows)), destination);
@@ -117,6 +116,24 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         }
     }
 
+    /// <summary>Reads the band's columns of every row of <paramref name="name"/> into the transposed tile; returns its row count.</summary>
+    private long ScatterColumnBand(string name, ColumnBand band, float[] tile, float[] row)
+    {
+        var shape = source.GetInfo(name).Shape;
+        long cols = shape[1];
+        for (long r = 0; r < shape[0]; r++)
+        {
+            source.ReadFloat32(name, (r * cols) + band.FirstColumn, row.AsSpan(0, band.Width));
+            long column = band.FirstRow + r;
+            for (int j = 0; j < band.Width; j++)
+            {
+                tile[(j * band.TileRows) + column] = row[j];
+            }
+        }
+
+        return shape[0];
+    }
+
     private static void WriteBFloat16(ReadOnlySpan<float> values, Stream destination)
     {
         ushort[] bits = ArrayPool<ushort>.Shared.Rent(values.Length);
@@ -131,4 +148,7 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
             ArrayPool<ushort>.Shared.Return(bits);
         }
     }
+
+    /// <summary>Source columns [FirstColumn, FirstColumn + Width) landing at output column FirstRow of a tile [Width, TileRows].</summary>
+    private readonly record struct ColumnBand(long FirstColumn, int Width, long TileRows, long FirstRow);
 }

@@ -22,8 +22,14 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     public DataType WeightType => weightType;
 
     /// <summary>An HF linear weight [out, in] as a MatMul right-hand side [in, out].</summary>
-    public OnnxValue Linear(string hfName) =>
-        graph.AddInitializer($"{hfName}.T", weightType, Transposed(hfName), s => _streamer.WriteTransposed(hfName, s));
+    public OnnxValue Linear(string hfName) => Linear(PackedLinear.Single(hfName));
+
+    /// <summary>Packed HF linear weights [Σ out_i, in] as one MatMul right-hand side [in, Σ out_i].</summary>
+    public OnnxValue Linear(PackedLinear packed)
+    {
+        var (rows, columns) = PackedShape(packed);
+        return graph.AddInitializer($"{packed.Name}.T", weightType, [columns, rows], s => _streamer.WriteTransposed(packed.Parts, s));
+    }
 
     /// <summary>A linear weight kept in float32 (the MoE router: low precision there flips expert choices).</summary>
     public OnnxValue LinearFloat32(string hfName) =>
@@ -59,15 +65,17 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
             : graph.AddInitializer($"{hfName}.{type}", type, source.GetInfo(hfName).Shape.ToArray(), s => _streamer.WriteAsIs(hfName, s));
 
     /// <summary>An HF linear weight [out, in] block-quantized for MatMulNBits: codes [out, k_blocks, blob], scales [out, k_blocks].</summary>
-    public QuantizedWeight BlockQuantized(string hfName, BlockQuantizationFormat format)
+    public QuantizedWeight BlockQuantized(string hfName, BlockQuantizationFormat format) => BlockQuantized(PackedLinear.Single(hfName), format);
+
+    /// <summary>Packed HF linear weights [Σ out_i, in] block-quantized for MatMulNBits, row by row as each part streams.</summary>
+    public QuantizedWeight BlockQuantized(PackedLinear packed, BlockQuantizationFormat format)
     {
-        var shape = source.GetInfo(hfName).Shape;
-        long rows = shape[0], columns = shape[1];
+        var (rows, columns) = PackedShape(packed);
         long blocks = format.BlocksPerRow((int)columns);
         var scales = new float[checked(rows * blocks)];
-        var packed = graph.AddInitializer(
-            $"{hfName}.int{format.Bits}", DataType.Uint8, [rows, blocks, format.BlobSize], s => Quantizing(format).WriteRows(hfName, s, scales));
-        return new QuantizedWeight(packed, Scales($"{hfName}.scales", [rows, blocks], scales), rows, columns);
+        var codes = graph.AddInitializer(
+            $"{packed.Name}.int{format.Bits}", DataType.Uint8, [rows, blocks, format.BlobSize], s => Quantizing(format).WriteRows(packed.Parts, s, scales));
+        return new QuantizedWeight(codes, Scales($"{packed.Name}.scales", [rows, blocks], scales), rows, columns);
     }
 
     /// <summary>The embedding block-quantized for GatherBlockQuantized: codes [vocab, hidden·bits/8], scales [vocab, hidden / block].</summary>
@@ -132,7 +140,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         RequireWholeBlocks(hfNames[0], columns, format);
         var scales = new float[checked(count * rows * (columns / format.BlockSize))];
         var packed = graph.AddInitializer(
-            $"{stackedName}.int{format.Bits}", DataType.Uint8, [count, rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteStacked(hfNames, s, scales));
+            $"{stackedName}.int{format.Bits}", DataType.Uint8, [count, rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteRows(hfNames, s, scales));
         return new QuantizedWeight(packed, Scales($"{stackedName}.scales", [count, rows, columns / format.BlockSize], scales), rows, columns);
     }
 
@@ -168,6 +176,25 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     /// <summary>Block scales in the activation dtype, as MatMulNBits, GatherBlockQuantized and QMoE require.</summary>
     private OnnxValue Scales(string name, long[] dims, float[] scales) =>
         graph.AddInitializer(name, weightType, dims, s => _streamer.Write(scales, s));
+
+    /// <summary>[Σ out_i, in] of the packed weight; every part must read the same input features.</summary>
+    private (long Rows, long Columns) PackedShape(PackedLinear packed)
+    {
+        long columns = source.GetInfo(packed.Parts[0]).Shape[1];
+        long rows = 0;
+        foreach (string part in packed.Parts)
+        {
+            var shape = source.GetInfo(part).Shape;
+            if (shape[1] != columns)
+            {
+                throw new Qwen3OnnxException($"{part}: {shape[1]} input features, but {packed.Parts[0]} packed with it has {columns}");
+            }
+
+            rows += shape[0];
+        }
+
+        return (rows, columns);
+    }
 
     private long[] Transposed(string hfName)
     {

@@ -19,7 +19,7 @@ public sealed class FusedGraphStructureTests
             Assert.AreEqual(1, ops.Count(op => op == "GroupQueryAttention"), $"layer {layer}");
             Assert.AreEqual(2, ops.Count(op => op == "SkipSimplifiedLayerNormalization"), $"layer {layer}: attention and MLP residuals");
             Assert.AreEqual(2, ops.Count(op => op == "SimplifiedLayerNormalization"), $"layer {layer}: q_norm and k_norm");
-            Assert.AreEqual(7, ops.Count(op => op == "MatMul"), $"layer {layer}: seven projections");
+            Assert.AreEqual(4, ops.Count(op => op == "MatMul"), $"layer {layer}: packed qkv, o, packed gate/up, down");
             Assert.IsFalse(ops.Contains("Softmax"), $"layer {layer}: attention is not decomposed");
             Assert.AreEqual(2, ops.Count(op => op == "RotaryEmbedding"), $"layer {layer}: q and k rotated by the contrib op");
             Assert.IsFalse(ops.Contains("Neg"), $"layer {layer}: RoPE is not decomposed");
@@ -70,7 +70,7 @@ public sealed class FusedGraphStructureTests
     {
         var graph = OnnxModels.Read(FusedExports.Folder(model, dtype)).Graph;
 
-        Assert.AreEqual((7 * layers) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "seven projections per layer and lm_head");
+        Assert.AreEqual((4 * layers) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "packed qkv, o, packed gate/up, down per layer and lm_head");
         Assert.IsFalse(graph.Node.Any(n => n.OpType == "MatMul"));
         long bits = dtype == ExportDType.Int4 ? 4 : 8;
         var lmHead = graph.Node.Single(n => n.Name == "/model/lm_head/MatMulNBits");
@@ -117,7 +117,7 @@ public sealed class FusedGraphStructureTests
         Assert.AreEqual(4, qmoe[0].Attribute.Single(a => a.Name == "expert_weight_bits").I);
         CollectionAssert.AreEqual(new long[] { 8, 64, 32 }, OnnxModels.Initializer(model, qmoe[0].Input[2]).Dims.ToArray(), "fc1 codes [E, 2·inter, hidden/2]");
         CollectionAssert.AreEqual(new long[] { 8, 64, 16 }, OnnxModels.Initializer(model, qmoe[0].Input[5]).Dims.ToArray(), "fc2 codes [E, hidden, inter/2]");
-        Assert.AreEqual((4 * 2) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "attention projections and lm_head");
+        Assert.AreEqual((2 * 2) + 1, graph.Node.Count(n => n.OpType == "MatMulNBits"), "packed qkv and o per layer, and lm_head");
         Assert.AreEqual(2, graph.Node.Count(n => n.OpType == "MatMul" && n.Name.Contains("/moe/router/", StringComparison.Ordinal)));
         var manifest = ExportManifest.ReadFolder(FusedExports.Folder("tiny-qwen3-moe", ExportDType.Int4));
         Assert.AreEqual("int4", manifest.DType);

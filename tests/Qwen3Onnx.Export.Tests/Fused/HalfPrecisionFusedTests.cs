@@ -29,7 +29,7 @@ public sealed class HalfPrecisionFusedTests
         Assert.AreEqual(bf16, model.Graph.Input.Single(i => i.Name == GraphIoNames.PastKey(0)).Type.TensorType.ElemType);
         Assert.AreEqual(bf16, model.Graph.Output.Single(o => o.Name == GraphIoNames.PresentValue(1)).Type.TensorType.ElemType);
         Assert.AreEqual((int)TensorProto.Types.DataType.Float, model.Graph.Output.Single(o => o.Name == GraphIoNames.Logits).Type.TensorType.ElemType);
-        Assert.AreEqual(bf16, OnnxModels.Initializer(model, "model.layers.0.self_attn.q_proj.weight.T").DataType);
+        Assert.AreEqual(bf16, OnnxModels.Initializer(model, "model.layers.0.self_attn.qkv_proj.weight.T").DataType);
         var manifest = ExportManifest.ReadFolder(folder);
         Assert.AreEqual("bf16", manifest.DType);
         Assert.AreEqual("bfloat16", manifest.KvDType);

@@ -1,0 +1,42 @@
+using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Onnx;
+using static Qwen3Onnx.Models.Weights.Qwen3WeightNames;
+
+namespace Qwen3Onnx.Export.Graph;
+
+/// <summary>
+/// One projection per block on the weights' rows concatenated (q ‖ k ‖ v, gate ‖ up), then a Split: the input is
+/// read (and, for MatMulNBits, quantized) once, and each layer has four projection nodes fewer.
+/// <code>
+///   x ─ qkv_proj ─ Reshape[B,S,H+2·KV,D] ─ Split(heads) ─ q, k, v      x ─ gate_up_proj ─ Split ─ gate, up
+/// </code>
+/// </summary>
+internal sealed class PackedInputProjections(GraphBuilder g, IProjectionEmitter projection, Qwen3Config config) : IInputProjections
+{
+    public (OnnxValue Q, OnnxValue K, OnnxValue V) Qkv(int layer, OnnxValue x)
+    {
+        using var scope = g.Scope("qkv_proj");
+        var qkv = projection.Project(x, new PackedLinear(Layer(layer, "self_attn.qkv_proj.weight"), [QProj(layer), KProj(layer), VProj(layer)]));
+        int q = config.NumAttentionHeads, kv = config.NumKeyValueHeads, d = config.HeadDim;
+        var heads = g.Reshape(qkv, [0, 0, q + (2 * kv), d], x[0], x[1], q + (2 * kv), d);        // [B, S, H+2·KV, D]
+        var parts = Split(heads, 2, q, kv, kv);
+        return (parts[0], parts[1], parts[2]);
+    }
+
+    public (OnnxValue Gate, OnnxValue Up) GateUp(int layer, OnnxValue x)
+    {
+        using var scope = g.Scope("gate_up_proj");
+        var gateUp = projection.Project(x, new PackedLinear(Layer(layer, "mlp.gate_up_proj.weight"), [GateProj(layer), UpProj(layer)]));
+        int inter = config.IntermediateSize;
+        var parts = Split(gateUp, -1, inter, inter);
+        return (parts[0], parts[1]);
+    }
+
+    private IReadOnlyList<OnnxValue> Split(OnnxValue x, int axis, params long[] sizes)
+    {
+        int at = axis < 0 ? x.Rank + axis : axis;
+        var outputs = sizes.Select(size => new TensorType(x.ElementType, [.. x.Shape.Take(at), size, .. x.Shape.Skip(at + 1)])).ToList();
+        return g.AddNode(new NodeSpec("Split", [x, g.Constant(sizes)], outputs) { Attributes = [Attributes.Int("axis", axis)] });
+    }
+}
