@@ -6,11 +6,14 @@ using static Qwen3Onnx.Models.Weights.Qwen3WeightNames;
 namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
-/// One projection per block on the weights' rows concatenated (q ‖ k ‖ v, gate ‖ up), then a Split: the input is
-/// read (and, for MatMulNBits, quantized) once, and each layer has four projection nodes fewer.
+/// One projection per block on the weights' rows concatenated (q ‖ k ‖ v, gate ‖ up), then the parts cut apart: the
+/// input is read (and, for MatMulNBits, quantized) once, and each layer has four projection nodes fewer.
 /// <code>
-///   x ─ qkv_proj ─ Reshape[B,S,H+2·KV,D] ─ Split(heads) ─ q, k, v      x ─ gate_up_proj ─ Split ─ gate, up
+///   x ─ qkv_proj ─ Reshape[B,S,H+2·KV,D] ─ Slice(heads) ×3 ─ q, k, v      x ─ gate_up_proj ─ Split ─ gate, up
 /// </code>
+/// q, k and v are cut by Slices, not a Split: ONNX Runtime's CUDA Split with unequal parts uploads its part table from
+/// a per-run host buffer, which a captured CUDA graph then re-reads after later runs have reused it (the replayed
+/// decode step went wrong after a prefill; an equal-parts Split passes its table by value and stays safe).
 /// </summary>
 internal sealed class PackedInputProjections(GraphBuilder g, IProjectionEmitter projection, Qwen3Config config) : IInputProjections
 {
@@ -20,8 +23,7 @@ internal sealed class PackedInputProjections(GraphBuilder g, IProjectionEmitter 
         var qkv = projection.Project(x, new PackedLinear(Layer(layer, "self_attn.qkv_proj.weight"), [QProj(layer), KProj(layer), VProj(layer)]));
         int q = config.NumAttentionHeads, kv = config.NumKeyValueHeads, d = config.HeadDim;
         var heads = g.Reshape(qkv, [0, 0, q + (2 * kv), d], x[0], x[1], q + (2 * kv), d);        // [B, S, H+2·KV, D]
-        var parts = Split(heads, 2, q, kv, kv);
-        return (parts[0], parts[1], parts[2]);
+        return (g.Slice(heads, 2, 0, q, q), g.Slice(heads, 2, q, q + kv, kv), g.Slice(heads, 2, q + kv, q + (2 * kv), kv));
     }
 
     public (OnnxValue Gate, OnnxValue Up) GateUp(int layer, OnnxValue x)
