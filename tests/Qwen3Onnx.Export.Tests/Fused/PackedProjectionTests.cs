@@ -16,11 +16,11 @@ public sealed class PackedProjectionTests
     private const string QkvWeight = "model.layers.0.self_attn.qkv_proj.weight";
 
     [TestMethod]
-    [DataRow("tiny-qwen3", ExportDType.Fp32, 2, 4, 2)]
-    [DataRow("tiny-qwen3", ExportDType.Int4, 2, 4, 2)]
-    [DataRow("tiny-qwen3-untied-sharded", ExportDType.Int8, 3, 4, 1)]
-    [DataRow("tiny-qwen3-moe", ExportDType.Fp32, 2, 4, 2)]
-    public void EachLayerProjectsQkvOnceAndSlicesItIntoQueryKeyAndValueHeads(string model, ExportDType dtype, int layers, long heads, long kvHeads)
+    [DataRow("tiny-qwen3", ExportDType.Fp32, 2, 4, 2, 32)]
+    [DataRow("tiny-qwen3", ExportDType.Int4, 2, 4, 2, 32)]
+    [DataRow("tiny-qwen3-untied-sharded", ExportDType.Int8, 3, 4, 1, 16)]
+    [DataRow("tiny-qwen3-moe", ExportDType.Fp32, 2, 4, 2, 16)]
+    public void EachLayerProjectsQkvOnceAndSlicesItIntoQueryKeyAndValueHeads(string model, ExportDType dtype, int layers, long heads, long kvHeads, long headDim)
     {
         var exported = OnnxModels.Read(FusedExports.Folder(model, dtype));
 
@@ -30,9 +30,15 @@ public sealed class PackedProjectionTests
             Assert.AreEqual(1, qkv.Count(IsProjection), $"layer {layer}: one projection for q, k and v");
             Assert.IsFalse(qkv.Any(n => n.OpType == "Split"), $"layer {layer}: no unequal Split (unsafe under CUDA graph replay)");
             var slices = qkv.Where(n => n.OpType == "Slice").ToList();
-            var bounds = slices.Select(n => (Start: Int64s(OnnxModels.Initializer(exported, n.Input[1]))[0], End: Int64s(OnnxModels.Initializer(exported, n.Input[2]))[0])).ToArray();
-            CollectionAssert.AreEqual(new[] { (0L, heads), (heads, heads + kvHeads), (heads + kvHeads, heads + (2 * kvHeads)) }, bounds, $"layer {layer}: query, key, value heads");
-            Assert.IsTrue(slices.All(n => Int64s(OnnxModels.Initializer(exported, n.Input[3]))[0] == 2), $"layer {layer}: sliced along heads");
+            var bounds = slices.Select(n => (
+                Axis: Int64s(OnnxModels.Initializer(exported, n.Input[3]))[0],
+                Start: Int64s(OnnxModels.Initializer(exported, n.Input[1]))[0],
+                End: Int64s(OnnxModels.Initializer(exported, n.Input[2]))[0])).ToArray();
+            long d = headDim;
+            CollectionAssert.AreEquivalent(
+                new[] { (-1L, 0L, heads * d), (2L, heads, heads + kvHeads), (2L, heads + kvHeads, heads + (2 * kvHeads)) },
+                bounds,
+                $"layer {layer}: query from the flat projection, key and value heads from the heads view (no Slice set covers an axis)");
             Assert.IsEmpty(NodesIn(exported.Graph, $"/model/layers.{layer}/attn/q_proj/"), $"layer {layer}: no separate q_proj");
             Assert.IsEmpty(NodesIn(exported.Graph, $"/model/layers.{layer}/attn/v_proj/"), $"layer {layer}: no separate v_proj");
         }
