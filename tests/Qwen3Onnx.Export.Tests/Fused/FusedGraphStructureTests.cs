@@ -34,6 +34,18 @@ public sealed class FusedGraphStructureTests
         Assert.AreEqual("position_ids", rotary.Input[1], "rows rotate by their real positions");
     }
 
+    /// <summary>A standing Slice crashes ONNX Runtime 1.29's CUDA provider (seen on the H100); the fused graph has none.</summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3", ExportDType.Fp32, false)]
+    [DataRow("tiny-qwen3", ExportDType.Int4, true)]
+    [DataRow("tiny-qwen3-moe", ExportDType.Fp16, true)]
+    public void FusedGraphHasNoSliceNodes(string model, ExportDType dtype, bool lastTokenLogitsOnly)
+    {
+        var graph = OnnxModels.Read(FusedExports.Folder(model, dtype, lastTokenLogitsOnly)).Graph;
+
+        Assert.IsFalse(graph.Node.Any(n => n.OpType == "Slice"), string.Join(", ", graph.Node.Where(n => n.OpType == "Slice").Select(n => n.Name)));
+    }
+
     [TestMethod]
     public void FusedModelImportsTheContribDomain()
     {
