@@ -17,6 +17,7 @@ public static class BenchCommand
     private static readonly Option<string> DType = new("--dtype") { Description = "weight precision of the export: fp32, fp16, int8, int4", DefaultValueFactory = _ => "fp32" };
     private static readonly Option<string> Graph = new("--graph") { Description = "graph flavour of the export: portable or fused (int8/int4 need fused)", DefaultValueFactory = _ => "portable" };
     private static readonly Option<string?> Activations = new("--activations") { Description = "int8/int4 activation precision of the export: fp32 (default) or fp16/bf16 (GPU)" };
+    private static readonly Option<int?> BlockSize = new("--block-size") { Description = "int8/int4 quantization block size of the export (default 32)" };
     private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture decode steps as a CUDA graph and replay them (CUDA, fused graphs)" };
     private static readonly Option<string?> FixedCache = new("--fixed-cache") { Description = "on/off: fixed in-place key/value buffers (default: on for fused graphs on CUDA)" };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "random prompt length per row", DefaultValueFactory = _ => 32 };
@@ -33,7 +34,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Measure prefill/decode speed, time to first token and memory of an export");
-        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache })
+        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache })
         {
             command.Options.Add(option);
         }
@@ -73,6 +74,7 @@ public static class BenchCommand
         DType = parse.GetValue(DType)!,
         Graph = parse.GetValue(Graph)!,
         Activations = parse.GetValue(Activations),
+        BlockSize = parse.GetValue(BlockSize),
         CudaGraph = parse.GetValue(CudaGraph),
         FixedKvCache = parse.GetValue(FixedCache) switch
         {

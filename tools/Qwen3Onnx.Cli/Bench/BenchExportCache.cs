@@ -62,7 +62,8 @@ public static class BenchExportCache
         var graph = ExportOptions.ParseGraph(settings.Graph);
         int context = ContextFor(settings.PromptTokens, settings.NewTokens);
         string activations = settings.Activations is null ? "" : $"-act{settings.Activations}";
-        string key = $"{settings.Model}-{settings.DType}{activations}-{settings.Graph}-last-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
+        string block = settings.BlockSize is int size ? $"-b{size}" : "";
+        string key = $"{settings.Model}-{settings.DType}{activations}{block}-{settings.Graph}-last-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
         return new ExportOptions
         {
             Preset = settings.Model,
@@ -71,6 +72,7 @@ public static class BenchExportCache
             DType = dtype,
             Graph = graph,
             Activations = settings.Activations is null ? null : ExportOptions.ParseDType(settings.Activations),
+            BlockSize = settings.BlockSize ?? ExportOptions.DefaultBlockSize,
             MaxSequenceLength = context,
             // Generation samples from the last position only; the full [batch, prompt, vocab] prefill logits would be
             // computed and copied for nothing.

@@ -17,6 +17,9 @@ public sealed record BenchResult
     /// <summary>Activation and key/value dtype (float16 for an int4 export with fp16 activations).</summary>
     [JsonPropertyName("kv_dtype")] public string KvDType { get; init; } = "float32";
 
+    /// <summary>The export's quantization block size (int4/int8), null for float exports.</summary>
+    [JsonPropertyName("block_size")] public int? BlockSize { get; init; }
+
     [JsonPropertyName("fixed_kv_cache")] public bool FixedKvCache { get; init; }
 
     [JsonPropertyName("cuda_graph")] public bool CudaGraph { get; init; }

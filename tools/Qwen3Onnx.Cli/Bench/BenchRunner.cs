@@ -71,6 +71,7 @@ public static class BenchRunner
         DType = session.Manifest.DType,
         Graph = session.Manifest.Graph,
         KvDType = session.Manifest.KvDType,
+        BlockSize = session.Manifest.Quantization?.BlockSize,
         FixedKvCache = session.UsesFixedCache,
         CudaGraph = settings.CudaGraph && session.UsesFixedCache,
         ExecutionProvider = settings.ExecutionProvider.ToLowerInvariant(),

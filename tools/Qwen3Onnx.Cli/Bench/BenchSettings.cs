@@ -18,6 +18,9 @@ public sealed record BenchSettings
     /// <summary>int4/int8 activation precision (fp32, fp16, bf16); null keeps the exporter's default.</summary>
     public string? Activations { get; init; }
 
+    /// <summary>int4/int8 quantization block size; null keeps the exporter's default (32).</summary>
+    public int? BlockSize { get; init; }
+
     /// <summary>Capture decode steps as a CUDA graph (CUDA only).</summary>
     public bool CudaGraph { get; init; }
 
