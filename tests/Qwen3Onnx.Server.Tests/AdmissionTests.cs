@@ -29,7 +29,7 @@ public sealed class AdmissionTests
             Assert.AreEqual(1, await Metric("active_rows"));
         }
 
-        await WaitUntilAsync(async () => await Metric("active_rows") == 0 && await Metric("cancelled") > cancelledBefore);
+        await MetricsEndpoint.WaitUntilAsync(async () => await Metric("active_rows") == 0 && await Metric("cancelled") > cancelledBefore, "the server did not reach the expected state within 10 s");
         using var next = await Http.SendAsync(SseReader.Post(_server.BaseAddress, "/v1/completions", Body(maxTokens: 3, stream: false)));
         Assert.AreEqual(HttpStatusCode.OK, next.StatusCode);
     }
@@ -40,7 +40,7 @@ public sealed class AdmissionTests
         long admittedBefore = await Metric("requests");
         var running = await StartLongStreamAsync();
         var queued = Http.SendAsync(SseReader.Post(_server.BaseAddress, "/v1/completions", Body(maxTokens: 3, stream: false)));
-        await WaitUntilAsync(async () => await Metric("requests") >= admittedBefore + 2 && !queued.IsCompleted);
+        await MetricsEndpoint.WaitUntilAsync(async () => await Metric("requests") >= admittedBefore + 2 && !queued.IsCompleted, "the server did not reach the expected state within 10 s");
 
         using var refused = await Http.SendAsync(SseReader.Post(_server.BaseAddress, "/v1/completions", Body(maxTokens: 3, stream: false)));
         Assert.AreEqual(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -65,24 +65,5 @@ public sealed class AdmissionTests
         return response;
     }
 
-    private static async Task<long> Metric(string name)
-    {
-        using var metrics = JsonDocument.Parse(await Http.GetStringAsync(new Uri(_server.BaseAddress, "/metrics")));
-        return metrics.RootElement.GetProperty(name).GetInt64();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (int attempt = 0; attempt < 200; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("the server did not reach the expected state within 10 s");
-    }
+    private static Task<long> Metric(string name) => MetricsEndpoint.ReadAsync(Http, _server.BaseAddress, name);
 }

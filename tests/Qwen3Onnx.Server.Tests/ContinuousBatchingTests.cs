@@ -34,7 +34,7 @@ public sealed class ContinuousBatchingTests
         var first = await StreamAsync(LongPrompt, 64, async () =>
         {
             second = StreamAsync(ShortPrompt, 12);
-            await WaitUntilAsync(async () => await Metric("rows_joined_mid_batch") > joinedBefore);
+            await MetricsEndpoint.WaitUntilAsync(async () => await Metric("rows_joined_mid_batch") > joinedBefore, "the second request did not join the running batch within 10 s");
         });
         var joined = await second!;
 
@@ -59,24 +59,5 @@ public sealed class ContinuousBatchingTests
         return await SseReader.ReadCompletionAsync(response, afterFirstEvent);
     }
 
-    private static async Task<long> Metric(string name)
-    {
-        using var metrics = JsonDocument.Parse(await Http.GetStringAsync(new Uri(_server.BaseAddress, "/metrics")));
-        return metrics.RootElement.GetProperty(name).GetInt64();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (int attempt = 0; attempt < 200; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail("the second request did not join the running batch within 5 s");
-    }
+    private static Task<long> Metric(string name) => MetricsEndpoint.ReadAsync(Http, _server.BaseAddress, name);
 }
