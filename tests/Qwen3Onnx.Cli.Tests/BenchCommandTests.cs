@@ -92,6 +92,16 @@ public sealed class BenchCommandTests
         StringAssert.Contains(error, "exceed the export's context of 64");
     }
 
+    [TestMethod]
+    public void CudaGraphOnTheCpuIsOneErrorLine()
+    {
+        var (exitCode, _, error) = Invoke("--model", TinyExport.Value, "--prompt-tokens", "4", "--new-tokens", "4", "--reps", "1", "--cuda-graph");
+
+        Assert.AreEqual(1, exitCode);
+        StringAssert.Contains(error, "CUDA graph capture needs the CUDA execution provider");
+        Assert.AreEqual(1, error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     private static string ExportTiny(string output)
     {
         Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model("tiny-qwen3"), OutputFolder = output, MaxSequenceLength = 64 });

@@ -34,12 +34,13 @@ public static class RunCommand
     private static readonly Option<bool> NoThink = new("--no-think") { Description = "Disable thinking (empty think block in the prompt)" };
     private static readonly Option<string> Ep = new("--ep") { Description = "Execution provider: cpu, cuda or dml", DefaultValueFactory = _ => "cpu" };
     private static readonly Option<string?> EpLibrary = new("--ep-library") { Description = "Plugin execution provider library to register" };
+    private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture the decode step as a CUDA graph and replay it (--ep cuda, fused exports)" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object: ids, text, prompt_tokens, new_tokens, tok_per_s" };
 
     public static Command Create()
     {
         var command = new Command("run", "Generate with an exported model: one prompt, or an interactive chat");
-        foreach (var option in new Option[] { Model, Prompt, PromptIds, MaxNewTokens, Greedy, Temperature, TopK, TopP, MinP, Seed, RepetitionPenalty, NoThink, Ep, EpLibrary, Json })
+        foreach (var option in new Option[] { Model, Prompt, PromptIds, MaxNewTokens, Greedy, Temperature, TopK, TopP, MinP, Seed, RepetitionPenalty, NoThink, Ep, EpLibrary, CudaGraph, Json })
         {
             command.Options.Add(option);
         }
@@ -54,7 +55,7 @@ public static class RunCommand
         var error = parse.InvocationConfiguration.Error;
         try
         {
-            var settings = SessionSettings.Parse(parse.GetValue(Ep)!, parse.GetValue(EpLibrary));
+            var settings = SessionSettings.Parse(parse.GetValue(Ep)!, parse.GetValue(EpLibrary)) with { CudaGraph = parse.GetValue(CudaGraph) };
             int[]? ids = ParseIds(parse.GetValue(PromptIds));
             string? prompt = parse.GetValue(Prompt);
             if (prompt is not null && ids is not null)

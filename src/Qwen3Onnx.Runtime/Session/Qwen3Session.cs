@@ -28,7 +28,13 @@ public sealed class Qwen3Session : IDisposable
         _session = session;
         UsesFixedCache = (settings.FixedKvCache ?? (deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda))
             && manifest.Graph == "fused";
-        _cudaGraph = settings.CudaGraph && UsesFixedCache;
+        if (settings.CudaGraph && !(UsesFixedCache && deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda))
+        {
+            session.Dispose();
+            throw new Qwen3OnnxException($"{folder}: CUDA graph capture needs the CUDA execution provider, a fused export and the fixed key/value cache");
+        }
+
+        _cudaGraph = settings.CudaGraph;
         if (_cudaGraph)
         {
             // Prefill shapes change from call to call: run it eagerly, outside any captured graph.

@@ -82,6 +82,14 @@ public sealed class FixedKvCacheTests
     }
 
     [TestMethod]
+    public void CudaGraphCaptureIsRefusedWithoutTheCudaProvider()
+    {
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), Fixed with { CudaGraph = true }));
+
+        StringAssert.Contains(error.Message, "CUDA graph capture needs the CUDA execution provider");
+    }
+
+    [TestMethod]
     public void PortableGraphsKeepTheGrowingCache()
     {
         using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"), Fixed);
