@@ -74,10 +74,7 @@ public sealed class TokenGenerator
                 }
 
                 long sampleStart = Stopwatch.GetTimestamp();
-                for (int row = 0; row < rows; row++)
-                {
-                    last[row] = finished[row] ? last[row] : samplers[row].Sample(output.LastLogits(row));
-                }
+                RowSampling.SampleUnfinished(output, samplers, finished, last);
 
                 stats.Sampling += Stopwatch.GetElapsedTime(sampleStart);
             }
