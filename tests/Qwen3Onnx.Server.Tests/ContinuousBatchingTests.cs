@@ -16,7 +16,9 @@ public sealed class ContinuousBatchingTests
     public static async Task Start(TestContext context)
     {
         _ = context;
-        _server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 4, maxQueue: 4) with { StepDelay = TimeSpan.FromMilliseconds(20) });
+        // 60 ms steps keep the 64-token stream open ~4 s: time enough for the second request to be parsed and queued on a
+        // busy 2-core machine (at 20 ms it sometimes finished first there).
+        _server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 4, maxQueue: 4) with { StepDelay = TimeSpan.FromMilliseconds(60) });
     }
 
     [ClassCleanup]
