@@ -11,6 +11,8 @@ namespace Qwen3Onnx.Server;
 /// --max-queue, and beyond that are refused with 429. An idle loop waits for the first request plus the batch
 /// window, so that requests arriving together start together. When the session keeps its cache on a device the
 /// batch cannot be reshaped: newcomers then wait until the running batch drains.
+/// The loop runs on its own thread: its steps block (ONNX Runtime runs), and on a thread-pool thread they would
+/// starve the requests the server is parsing meanwhile on a machine with few cores.
 /// </summary>
 public sealed class BatchScheduler : IAsyncDisposable
 {
@@ -20,7 +22,7 @@ public sealed class BatchScheduler : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly ServerMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _admitted;
 
     public BatchScheduler(Qwen3Session session, ServerOptions options, ServerMetrics metrics)
@@ -28,7 +30,7 @@ public sealed class BatchScheduler : IAsyncDisposable
         _batch = new RunningBatch(session);
         _options = options;
         _metrics = metrics;
-        _loop = Task.Run(LoopAsync);
+        new Thread(RunLoop) { IsBackground = true, Name = "qwen3-onnx batch loop" }.Start();
     }
 
     /// <summary>Queues a row, or throws a 429 when the batch and the queue are full.</summary>
@@ -52,7 +54,7 @@ public sealed class BatchScheduler : IAsyncDisposable
         await _stopping.CancelAsync();
         try
         {
-            await _loop;
+            await _stopped.Task;
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
@@ -62,7 +64,20 @@ public sealed class BatchScheduler : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task LoopAsync()
+    private void RunLoop()
+    {
+        try
+        {
+            Loop();
+            _stopped.SetResult();
+        }
+        catch (Exception ex)
+        {
+            _stopped.SetException(ex);
+        }
+    }
+
+    private void Loop()
     {
         try
         {
@@ -70,7 +85,7 @@ public sealed class BatchScheduler : IAsyncDisposable
             {
                 if (_running.Count == 0)
                 {
-                    await WaitForCompanyAsync(_stopping.Token);
+                    WaitForCompany(_stopping.Token);
                 }
 
                 AdmitWaiting();
@@ -84,16 +99,16 @@ public sealed class BatchScheduler : IAsyncDisposable
     }
 
     /// <summary>Waits for a request, then for the batch window so that requests arriving together start together.</summary>
-    private async Task WaitForCompanyAsync(CancellationToken stopping)
+    private void WaitForCompany(CancellationToken stopping)
     {
-        if (!await _queue.Reader.WaitToReadAsync(stopping))
+        if (!_queue.Reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult())
         {
             throw new ChannelClosedException();
         }
 
         if (_options.MaxBatch > 1 && _options.BatchWindow > TimeSpan.Zero)
         {
-            await Task.Delay(_options.BatchWindow, stopping);
+            Task.Delay(_options.BatchWindow, stopping).GetAwaiter().GetResult();
         }
     }
 
