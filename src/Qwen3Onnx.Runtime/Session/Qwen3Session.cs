@@ -26,9 +26,9 @@ public sealed class Qwen3Session : IDisposable
         _deviceMemory = deviceMemory;
         Manifest = manifest;
         _session = session;
-        UsesFixedCache = (settings.FixedKvCache ?? (deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda))
-            && manifest.Graph == "fused";
-        if (settings.CudaGraph && !(UsesFixedCache && deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda))
+        bool onCuda = deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda;
+        UsesFixedCache = (settings.FixedKvCache ?? onCuda) && manifest.Graph == "fused";
+        if (settings.CudaGraph && !(UsesFixedCache && onCuda))
         {
             session.Dispose();
             throw new Qwen3OnnxException($"{folder}: CUDA graph capture needs the CUDA execution provider, a fused export and the fixed key/value cache");
@@ -181,20 +181,7 @@ public sealed class Qwen3Session : IDisposable
     /// <summary>A prompt (or the first step) into the fixed buffers: past and present are the same tensors, GQA writes at [0, total).</summary>
     private ForwardOutput PrefillInPlace(OrtValue[] inputs, KvCache cache, int totalLength)
     {
-        using var binding = _session.CreateIoBinding();
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            binding.BindInput(_inputNames[i], inputs[i]);
-        }
-
-        binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
-        for (int i = 1; i < _outputNames.Length; i++)
-        {
-            binding.BindOutput(_outputNames[i], cache.Values[i - 1]);
-        }
-
-        _session.RunWithBinding(_runOptions, binding);
-        var outputs = binding.GetOutputValues();
+        var outputs = RunBound(inputs, (binding, name, layerValue) => binding.BindOutput(name, cache.Values[layerValue]));
         foreach (var present in outputs.Skip(1))
         {
             present.Dispose();
@@ -239,7 +226,14 @@ public sealed class Qwen3Session : IDisposable
     /// Binds the presents to device memory so the cache never leaves the accelerator; only the logits come back
     /// to the host (and the small id/mask/position tensors go up).
     /// </summary>
-    private IReadOnlyList<OrtValue> RunOnDevice(OrtValue[] inputs)
+    private IReadOnlyList<OrtValue> RunOnDevice(OrtValue[] inputs) =>
+        RunBound(inputs, (binding, name, _) => binding.BindOutputToDevice(name, _deviceMemory!));
+
+    /// <summary>
+    /// Runs one step through an IOBinding: every input as given, the logits to host memory, and each present output
+    /// (its name and its index among the key/value values) where <paramref name="bindPresent"/> puts it.
+    /// </summary>
+    private IReadOnlyList<OrtValue> RunBound(OrtValue[] inputs, Action<OrtIoBinding, string, int> bindPresent)
     {
         using var binding = _session.CreateIoBinding();
         for (int i = 0; i < inputs.Length; i++)
@@ -250,7 +244,7 @@ public sealed class Qwen3Session : IDisposable
         binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
         for (int i = 1; i < _outputNames.Length; i++)
         {
-            binding.BindOutputToDevice(_outputNames[i], _deviceMemory!);
+            bindPresent(binding, _outputNames[i], i - 1);
         }
 
         _session.RunWithBinding(_runOptions, binding);
