@@ -36,6 +36,24 @@ public sealed class SyntheticWeightsTests
     }
 
     [TestMethod]
+    public void ALargeReadFilledInParallelEqualsSmallReadsInOrder()
+    {
+        // 0.6B's embedding (151936 × 1024) is large enough that one read of 600k values is split across threads.
+        using var weights = new SyntheticWeights(Qwen3Presets.Get("0.6B"), seed: 5);
+        const long offset = 12_345;
+        var large = new float[600_000];
+        weights.ReadFloat32(Qwen3WeightNames.Embedding, offset, large);
+
+        var small = new float[large.Length];
+        for (int at = 0; at < small.Length; at += 1000)
+        {
+            weights.ReadFloat32(Qwen3WeightNames.Embedding, offset + at, small.AsSpan(at, Math.Min(1000, small.Length - at)));
+        }
+
+        CollectionAssert.AreEqual(small, large);
+    }
+
+    [TestMethod]
     public void DifferentSeedsGiveDifferentValues()
     {
         var config = TestCheckpoints.TinyConfig();

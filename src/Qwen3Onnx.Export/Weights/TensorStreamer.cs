@@ -15,6 +15,9 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
     /// <summary>Floats held per tile; 4M floats is 16 MB, large enough that slice reads stay cheap.</summary>
     private const int TileElements = 4 << 20;
 
+    /// <summary>Rows one worker reads per band: enough that scheduling costs nothing beside the reads.</summary>
+    private const int RowsPerGroup = 64;
+
     public DataType Target => target;
 
     /// <summary>Writes the tensor as stored, row-major.</summary>
@@ -50,7 +53,6 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         long rows = names.Sum(name => source.GetInfo(name).Shape[0]);
         int band = (int)Math.Clamp(TileElements / rows, 1, cols);
         float[] tile = ArrayPool<float>.Shared.Rent(checked((int)(band * rows)));
-        float[] row = ArrayPool<float>.Shared.Rent(band);
         try
         {
             for (long c0 = 0; c0 < cols; c0 += band)
@@ -59,7 +61,7 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
                 long firstRow = 0;
                 foreach (string name in names)
                 {
-                    firstRow += ScatterColumnBand(name, new ColumnBand(c0, width, rows, firstRow), tile, row);
+                    firstRow += ScatterColumnBand(name, new ColumnBand(c0, width, rows, firstRow), tile);
                 }
 
                 Write(tile.AsSpan(0, (int)(width * rows)), destination);
@@ -68,7 +70,6 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         finally
         {
             ArrayPool<float>.Shared.Return(tile);
-            ArrayPool<float>.Shared.Return(row);
         }
     }
 
@@ -116,20 +117,37 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         }
     }
 
-    /// <summary>Reads the band's columns of every row of <paramref name="name"/> into the transposed tile; returns its row count.</summary>
-    private long ScatterColumnBand(string name, ColumnBand band, float[] tile, float[] row)
+    /// <summary>
+    /// Reads the band's columns of every row of <paramref name="name"/> into the transposed tile; returns its row count.
+    /// Row groups are read in parallel (each lands in its own tile columns): a large dense export is otherwise bound by
+    /// one core converting (or generating) its values.
+    /// </summary>
+    private long ScatterColumnBand(string name, ColumnBand band, float[] tile)
     {
         var shape = source.GetInfo(name).Shape;
-        long cols = shape[1];
-        for (long r = 0; r < shape[0]; r++)
+        long rows = shape[0], cols = shape[1];
+        int groups = (int)((rows + RowsPerGroup - 1) / RowsPerGroup);
+        Parallel.For(0, groups, group =>
         {
-            source.ReadFloat32(name, (r * cols) + band.FirstColumn, row.AsSpan(0, band.Width));
-            long column = band.FirstRow + r;
-            for (int j = 0; j < band.Width; j++)
+            float[] row = ArrayPool<float>.Shared.Rent(band.Width);
+            try
             {
-                tile[(j * band.TileRows) + column] = row[j];
+                long end = Math.Min(rows, (group + 1L) * RowsPerGroup);
+                for (long r = group * (long)RowsPerGroup; r < end; r++)
+                {
+                    source.ReadFloat32(name, (r * cols) + band.FirstColumn, row.AsSpan(0, band.Width));
+                    long column = band.FirstRow + r;
+                    for (int j = 0; j < band.Width; j++)
+                    {
+                        tile[(j * band.TileRows) + column] = row[j];
+                    }
+                }
             }
-        }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(row);
+            }
+        });
 
         return shape[0];
     }

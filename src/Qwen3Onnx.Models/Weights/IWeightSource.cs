@@ -17,7 +17,8 @@ public interface IWeightSource : IDisposable
 
     /// <summary>
     /// Copies elements [<paramref name="elementOffset"/>, offset + destination.Length) of the tensor,
-    /// in row-major order, converted exactly to float32.
+    /// in row-major order, converted exactly to float32. Safe to call from several threads at once (exporters read
+    /// row groups in parallel).
     /// </summary>
     void ReadFloat32(string name, long elementOffset, Span<float> destination);
 }

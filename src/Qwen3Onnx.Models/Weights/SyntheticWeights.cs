@@ -12,6 +12,8 @@ public sealed class SyntheticWeights : IWeightSource
 {
     private const float MatrixStd = 0.02f;
     private const float NormSpread = 0.1f;
+    private const int ParallelThreshold = 1 << 18;
+    private const int ParallelChunk = 1 << 16;
 
     private readonly Dictionary<string, TensorInfo> _tensors;
 
@@ -38,23 +40,28 @@ public sealed class SyntheticWeights : IWeightSource
             throw new ArgumentOutOfRangeException(nameof(elementOffset));
         }
 
-        ulong stream = StreamOf(name, Seed);
-        bool isNorm = info.Shape.Count == 1;
-        // Uniform on [-a, a] has standard deviation a / sqrt(3).
-        float halfWidth = isNorm ? NormSpread : MatrixStd * MathF.Sqrt(3f);
-        float center = isNorm ? 1f : 0f;
-        for (int i = 0; i < destination.Length; i++)
+        var element = new ElementRule(StreamOf(name, Seed), info.Shape.Count == 1, info.DType);
+        if (destination.Length < ParallelThreshold)
         {
-            ulong bits = SplitMix64(stream + (ulong)(elementOffset + i));
-            // 24 random bits → [0, 1), exactly representable in float32.
-            float unit = (bits >> 40) * (1f / (1 << 24));
-            float value = center + (((2f * unit) - 1f) * halfWidth);
-            destination[i] = info.DType switch
+            element.Fill(elementOffset, destination);
+            return;
+        }
+
+        // Every element is a pure function of its index, so chunks fill independently; a multi-gigabyte export is
+        // otherwise bound by this one loop on one core.
+        unsafe
+        {
+            fixed (float* start = destination)
             {
-                TensorDType.BFloat16 => RoundToBFloat16(value),
-                TensorDType.Float16 => (float)(Half)value,
-                _ => value,
-            };
+                float* first = start;
+                int length = destination.Length;
+                int chunks = (length + ParallelChunk - 1) / ParallelChunk;
+                Parallel.For(0, chunks, chunk =>
+                {
+                    int from = chunk * ParallelChunk;
+                    element.Fill(elementOffset + from, new Span<float>(first + from, Math.Min(ParallelChunk, length - from)));
+                });
+            }
         }
     }
 
@@ -80,6 +87,30 @@ public sealed class SyntheticWeights : IWeightSource
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
         return x ^ (x >> 31);
+    }
+
+    /// <summary>How one tensor's elements are drawn: uniform matrices of <see cref="MatrixStd"/>, or norm weights 1 ± spread.</summary>
+    private readonly record struct ElementRule(ulong Stream, bool IsNorm, TensorDType DType)
+    {
+        public void Fill(long elementOffset, Span<float> destination)
+        {
+            // Uniform on [-a, a] has standard deviation a / sqrt(3).
+            float halfWidth = IsNorm ? NormSpread : MatrixStd * MathF.Sqrt(3f);
+            float center = IsNorm ? 1f : 0f;
+            for (int i = 0; i < destination.Length; i++)
+            {
+                ulong bits = SplitMix64(Stream + (ulong)(elementOffset + i));
+                // 24 random bits → [0, 1), exactly representable in float32.
+                float unit = (bits >> 40) * (1f / (1 << 24));
+                float value = center + (((2f * unit) - 1f) * halfWidth);
+                destination[i] = DType switch
+                {
+                    TensorDType.BFloat16 => RoundToBFloat16(value),
+                    TensorDType.Float16 => (float)(Half)value,
+                    _ => value,
+                };
+            }
+        }
     }
 
     private static float RoundToBFloat16(float value)

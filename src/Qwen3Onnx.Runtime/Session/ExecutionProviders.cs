@@ -20,6 +20,13 @@ internal static class ExecutionProviders
             options.AddSessionConfigEntry("session.disable_cpu_ep_fallback", "1");
         }
 
+        if (settings.ExecutionProvider == ExecutionProviderKind.Cuda)
+        {
+            // Weights go straight to device memory instead of through the arena, which grows in powers of two: a
+            // 61 GB model (30B-A3B in fp16) would otherwise ask for more than an 80 GB GPU has.
+            options.AddSessionConfigEntry("session.use_device_allocator_for_initializers", "1");
+        }
+
         switch (settings.ExecutionProvider)
         {
             case ExecutionProviderKind.Cuda when settings.ExecutionProviderLibrary is { } library:
@@ -38,7 +45,11 @@ internal static class ExecutionProviders
 
     private static Dictionary<string, string> CudaOptions(SessionSettings settings)
     {
-        var cuda = new Dictionary<string, string> { ["device_id"] = settings.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var cuda = new Dictionary<string, string>
+        {
+            ["device_id"] = settings.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["arena_extend_strategy"] = "kSameAsRequested",
+        };
         if (settings.CudaGraph)
         {
             cuda["enable_cuda_graph"] = "1";
