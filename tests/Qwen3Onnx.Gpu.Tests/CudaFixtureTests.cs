@@ -45,6 +45,80 @@ public sealed class CudaFixtureTests
         AssertGreedyMatches(new TokenGenerator(session), model, repeats: 1);
     }
 
+    /// <summary>
+    /// The fixture's left-padded batch in one prefill: every row's real positions carry the logits of its prompt alone, so
+    /// the padding bias reaches GroupQueryAttention on CUDA (a kernel that dropped it would let real tokens attend to
+    /// the padding).
+    /// </summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
+    public void Fp16LeftPaddedBatchPrefillOnCudaGivesEachRowItsOwnLogits(string model)
+    {
+        var goldens = Goldens.Load(model);
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
+        var rows = goldens.BatchPrompts;
+        int width = rows.Max(r => r.Length);
+        var ids = new long[rows.Count * width];
+        var mask = new long[ids.Length];
+        var positions = new long[ids.Length];
+        for (int row = 0; row < rows.Count; row++)
+        {
+            int padding = width - rows[row].Length;
+            for (int t = 0; t < rows[row].Length; t++)
+            {
+                ids[(row * width) + padding + t] = rows[row][t];
+                mask[(row * width) + padding + t] = 1;
+                positions[(row * width) + padding + t] = t;
+            }
+        }
+
+        using var cache = session.CreateCache(rows.Count);
+        using var output = session.Forward(new ForwardBatch(ids, mask, positions, rows.Count), cache);
+        for (int row = 0; row < rows.Count; row++)
+        {
+            var alone = goldens.Cases.Single(c => c.PromptIds.SequenceEqual(rows[row]));
+            int padding = width - rows[row].Length;
+            for (int t = 0; t < rows[row].Length; t++)
+            {
+                double worst = MaxAbsDifference(alone.Logits[t], output.Logits(row, padding + t));
+                Assert.IsLessThanOrEqualTo(Tolerance, worst, $"row {row} ({padding} padding), position {t}");
+            }
+        }
+    }
+
+    /// <summary>The left-padded batch decoded together: rows whose prompt has a top-1 margin above the tolerance get HF's batched continuation.</summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
+    public void Fp16LeftPaddedBatchOnCudaDecodesLikeTransformers(string model)
+    {
+        var goldens = Goldens.Load(model);
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
+        var generator = new TokenGenerator(session);
+
+        var (ids, _) = generator.GenerateAll(new GenerationRequest
+        {
+            Prompts = [.. goldens.BatchPrompts.Select(p => (IReadOnlyList<int>)p)],
+            MaxNewTokens = goldens.BatchGreedyNewIds[0].Length,
+        });
+
+        int compared = 0;
+        for (int row = 0; row < goldens.BatchPrompts.Count; row++)
+        {
+            var alone = goldens.Cases.Single(c => c.PromptIds.SequenceEqual(goldens.BatchPrompts[row]));
+            if (alone.MinTop1Margin > Tolerance)
+            {
+                CollectionAssert.AreEqual(goldens.BatchGreedyNewIds[row], ids[row].ToArray(), $"row {row}");
+                compared++;
+            }
+        }
+
+        Assert.IsGreaterThan(0, compared, $"{model}: no batch row has a top-1 margin above {Tolerance}");
+    }
+
     /// <summary>The first generation warms up and captures the decode step; the second replays the captured graph.</summary>
     [TestMethod]
     [DataRow("tiny-qwen3")]
