@@ -161,19 +161,22 @@ if os.path.exists(f"{out}/hf.jsonl"):
             continue
         if "tok_per_s" in row:
             hf[(row["model"], row["batch"])] = row
-print(f"{'model':8} {'ours':30} {'batch':>5} {'decode tok/s':>12} {'prefill tok/s':>13} {'TTFT ms':>8} | {'HF decode~':>10} {'HF e2e':>8} | {'ratio':>6}")
+print(f"{'model':8} {'ours':30} {'batch':>5} {'decode tok/s':>12} {'prefill tok/s':>13} {'TTFT ms':>8} {'GPU GiB':>7} | {'HF decode~':>10} {'HF e2e':>8} {'HF GiB':>6} | {'ratio':>6}")
+def gib(mib):
+    return f"{mib / 1024:.1f}" if mib is not None else "-"
 for path in sorted(glob.glob(f"{out}/ours-*.json")):
     r = json.loads(open(path).read())
     peer = hf.get((r["model"], r["batch"]))
     hf_dec = peer["decode_tok_per_s_est"] if peer else None
     ratio = f"{r['decode_tok_s'] / hf_dec:.2f}x" if hf_dec else "-"
     what = f"{r['graph']} {r['dtype']}" + (f"/{r['kv_dtype']}" if r['dtype'] in ('int4', 'int8') else "") + (" cuda-graph" if r.get('cuda_graph') else "")
-    print(f"{r['model']:8} {what:30} {r['batch']:>5} {r['decode_tok_s']:>12.1f} {r['prefill_tok_s']:>13.1f} {r['ttft_ms']:>8.1f} | "
-          f"{hf_dec if hf_dec else '-':>10} {peer['tok_per_s'] if peer else '-':>8} | {ratio:>6}")
+    print(f"{r['model']:8} {what:30} {r['batch']:>5} {r['decode_tok_s']:>12.1f} {r['prefill_tok_s']:>13.1f} {r['ttft_ms']:>8.1f} {gib(r.get('gpu_memory_mib')):>7} | "
+          f"{hf_dec if hf_dec else '-':>10} {peer['tok_per_s'] if peer else '-':>8} {peer.get('peak_gib', '-') if peer else '-':>6} | {ratio:>6}")
 for (model, batch), peer in sorted(hf.items()):
     if not glob.glob(f"{out}/ours-{model}-*-b{batch}.json"):
-        print(f"{model:8} {'(not run)':30} {batch:>5} {'-':>12} {'-':>13} {'-':>8} | {peer['decode_tok_per_s_est']:>10} {peer['tok_per_s']:>8} | {'-':>6}")
+        print(f"{model:8} {'(not run)':30} {batch:>5} {'-':>12} {'-':>13} {'-':>8} {'-':>7} | {peer['decode_tok_per_s_est']:>10} {peer['tok_per_s']:>8} {peer.get('peak_gib', '-'):>6} | {'-':>6}")
 print("ratio = our decode tok/s / HF decode tok/s estimate ((generate time - one prefill) based); all rows of a batch counted.")
+print("GPU GiB = our peak GPU memory (NVML: this process, or the device less its use before the session); HF GiB = torch's peak allocation.")
 EOF
 if [[ -s $SKIPPED ]]; then echo "skipped:"; sed 's/^skipped: /  /' "$SKIPPED"; fi
 echo "logs: $OUT"

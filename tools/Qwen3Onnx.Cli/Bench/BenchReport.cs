@@ -25,6 +25,11 @@ public static class BenchReport
         table.AddRow("host overhead / step (µs)", Number(r.HostOverheadUsPerStep, "F0"));
         table.AddRow("sampling / token (µs)", Number(r.SamplingUsPerToken, "F1"));
         table.AddRow(r.PeakRssAfterReset ? "peak RSS (MiB)" : "peak RSS incl. export (MiB)", Number(r.PeakRssMib, "F0"));
+        if (r.GpuMemoryMib is double gpu)
+        {
+            table.AddRow(r.GpuMemoryScope == "process" ? "peak GPU memory (MiB)" : "peak GPU memory, device-wide delta (MiB)", Number(gpu, "F0"));
+        }
+
         table.AddRow("model size (MiB)", Number(r.ModelBytes / (1024.0 * 1024.0), "F1"));
         table.AddRow("weights read / token", Number(r.ParametersReadPerToken, "N0"));
         return table;

@@ -53,6 +53,12 @@ public sealed record BenchResult
     /// <summary>False when the peak could not be reset after an in-process export, so it may include the export.</summary>
     [JsonPropertyName("peak_rss_after_reset")] public bool PeakRssAfterReset { get; init; }
 
+    /// <summary>Peak GPU memory (NVML) on a CUDA run, null elsewhere; see <see cref="GpuMemoryScope"/>.</summary>
+    [JsonPropertyName("gpu_memory_mib")] public double? GpuMemoryMib { get; init; }
+
+    /// <summary>"process" (this process's allocation) or "device" (the device's use less what was in use before the session).</summary>
+    [JsonPropertyName("gpu_memory_scope")] public string? GpuMemoryScope { get; init; }
+
     [JsonPropertyName("model_bytes")] public long ModelBytes { get; init; }
 
     [JsonPropertyName("parameters_read_per_token")] public long ParametersReadPerToken { get; init; }

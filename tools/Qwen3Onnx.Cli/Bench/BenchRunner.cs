@@ -19,6 +19,7 @@ public static class BenchRunner
             CudaGraph = settings.CudaGraph,
             FixedKvCache = settings.FixedKvCache,
         };
+        var gpuMemory = sessionSettings.ExecutionProvider == ExecutionProviderKind.Cuda ? GpuMemoryProbe.TryStart(sessionSettings.DeviceId) : null;
         using var session = Qwen3Session.Open(folder, sessionSettings);
         RequireContext(settings, session);
         var generator = new TokenGenerator(session);
@@ -33,8 +34,19 @@ public static class BenchRunner
             Measure(generator, request);
         }
 
-        var reps = Enumerable.Range(0, settings.Reps).Select(_ => Measure(generator, request)).ToArray();
-        return Summarize(settings, session, reps) with { PeakRssMib = PeakMemory.PeakBytes() / (1024.0 * 1024.0), PeakRssAfterReset = peakReset };
+        var reps = Enumerable.Range(0, settings.Reps).Select(_ =>
+        {
+            var timing = Measure(generator, request);
+            gpuMemory?.Sample();
+            return timing;
+        }).ToArray();
+        return Summarize(settings, session, reps) with
+        {
+            PeakRssMib = PeakMemory.PeakBytes() / (1024.0 * 1024.0),
+            PeakRssAfterReset = peakReset,
+            GpuMemoryMib = gpuMemory?.PeakMib,
+            GpuMemoryScope = gpuMemory?.Scope,
+        };
     }
 
     /// <summary>Random ids, the same for every run with the same seed and shape.</summary>
