@@ -19,7 +19,7 @@ public static class BenchCommand
     private static readonly Option<string?> Activations = new("--activations") { Description = "int8/int4 activation precision of the export: fp32 (default) or fp16/bf16 (GPU)" };
     private static readonly Option<int?> BlockSize = new("--block-size") { Description = "int8/int4 quantization block size of the export (default 32)" };
     private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture decode steps as a CUDA graph and replay them (CUDA, fused graphs)" };
-    private static readonly Option<string?> FixedCache = new("--fixed-cache") { Description = "on/off: fixed in-place key/value buffers (default: on for fused graphs on CUDA)" };
+    private static readonly Option<string?> FixedCache = new("--fixed-cache") { Description = "on/off: fixed in-place key/value buffers (default: on for fused graphs on cpu and cuda)" };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "random prompt length per row", DefaultValueFactory = _ => 32 };
     private static readonly Option<int> NewTokens = new("--new-tokens") { Description = "tokens decoded per row (end-of-sequence ignored)", DefaultValueFactory = _ => 128 };
     private static readonly Option<int> Batch = new("--batch") { Description = "rows decoded together", DefaultValueFactory = _ => 1 };
@@ -30,11 +30,12 @@ public static class BenchCommand
     private static readonly Option<int> Reps = new("--reps") { Description = "measured reps (medians are reported)", DefaultValueFactory = _ => 3 };
     private static readonly Option<string?> Json = new("--json") { Description = "also write the JSON line to this file" };
     private static readonly Option<string?> ExportCache = new("--export-cache") { Description = "folder for cached synthetic exports (default: a temp folder)" };
+    private static readonly Option<string?> Profile = new("--profile") { Description = "write ONNX Runtime's per-node profile (Chrome trace JSON) to PREFIX_<time>.json; summarize it with bench/profile-summary.py" };
 
     public static Command Create()
     {
         var command = new Command("bench", "Measure prefill/decode speed, time to first token and memory of an export");
-        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache })
+        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache, Profile })
         {
             command.Options.Add(option);
         }
@@ -92,5 +93,6 @@ public static class BenchCommand
         Warmup = parse.GetValue(Warmup),
         Reps = parse.GetValue(Reps),
         ExportCache = parse.GetValue(ExportCache),
+        ProfilePrefix = parse.GetValue(Profile),
     };
 }

@@ -21,12 +21,19 @@ public sealed record SessionSettings
 
     /// <summary>
     /// Keep the key/value cache in one fixed past/present buffer per layer, sized to the generation's length, that the
-    /// fused graph's GroupQueryAttention appends to in place. Null: on for fused graphs on a GPU, off otherwise.
+    /// fused graph's GroupQueryAttention appends to in place. Null: on for fused graphs on the CPU and CUDA, off for
+    /// DirectML and portable graphs.
     /// </summary>
     public bool? FixedKvCache { get; init; }
 
     /// <summary>Capture each decode step as a CUDA graph and replay it (CUDA only; needs the fixed cache).</summary>
     public bool CudaGraph { get; init; }
+
+    /// <summary>
+    /// Record ONNX Runtime's per-node profile (a Chrome trace JSON) to a file starting with this prefix; it is written
+    /// when the session is disposed or <see cref="Qwen3Session.EndProfiling"/> is called.
+    /// </summary>
+    public string? ProfilePrefix { get; init; }
 
     public static SessionSettings Parse(string ep, string? library = null) => new()
     {

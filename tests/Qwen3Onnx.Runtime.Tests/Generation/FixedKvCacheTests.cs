@@ -7,7 +7,7 @@ namespace Qwen3Onnx.Runtime.Tests.Generation;
 
 /// <summary>
 /// The fixed past/present buffers (GroupQueryAttention appending in place, a capacity-wide mask whose tail is zeros)
-/// that the GPU path uses, exercised on the CPU provider against HF's greedy continuations.
+/// that fused graphs use by default on the CPU and CUDA, exercised on the CPU provider against HF's greedy continuations.
 /// </summary>
 [TestClass]
 public sealed class FixedKvCacheTests
@@ -65,6 +65,21 @@ public sealed class FixedKvCacheTests
         var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [shortest.PromptIds], MaxNewTokens = shortest.GreedyNewIds.Length });
 
         CollectionAssert.AreEqual(shortest.GreedyNewIds, ids[0].ToArray());
+    }
+
+    [TestMethod]
+    public void FusedGraphsOnTheCpuUseTheFixedCacheUnlessToldNot()
+    {
+        using (var byDefault = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3")))
+        {
+            Assert.IsTrue(byDefault.UsesFixedCache);
+        }
+
+        using var growing = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), new SessionSettings { FixedKvCache = false });
+        Assert.IsFalse(growing.UsesFixedCache);
+
+        using var portable = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"));
+        Assert.IsFalse(portable.UsesFixedCache, "only GroupQueryAttention appends in place");
     }
 
     [TestMethod]

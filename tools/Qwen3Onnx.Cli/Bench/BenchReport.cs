@@ -32,6 +32,11 @@ public static class BenchReport
 
         table.AddRow("model size (MiB)", Number(r.ModelBytes / (1024.0 * 1024.0), "F1"));
         table.AddRow("weights read / token", Number(r.ParametersReadPerToken, "N0"));
+        if (r.ProfileFile is { } profile)
+        {
+            table.AddRow("profile", Markup.Escape(profile));
+        }
+
         return table;
     }
 

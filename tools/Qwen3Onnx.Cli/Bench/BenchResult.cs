@@ -65,5 +65,8 @@ public sealed record BenchResult
 
     [JsonPropertyName("export_folder")] public required string ExportFolder { get; init; }
 
+    /// <summary>ONNX Runtime's profile of the session (warm-up and measured reps), when asked for with --profile.</summary>
+    [JsonPropertyName("profile_file")] public string? ProfileFile { get; init; }
+
     public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
 }

@@ -18,6 +18,7 @@ public static class BenchRunner
             IntraOpThreads = settings.Threads,
             CudaGraph = settings.CudaGraph,
             FixedKvCache = settings.FixedKvCache,
+            ProfilePrefix = settings.ProfilePrefix,
         };
         var gpuMemory = sessionSettings.ExecutionProvider == ExecutionProviderKind.Cuda ? GpuMemoryProbe.TryStart(sessionSettings.DeviceId) : null;
         using var session = Qwen3Session.Open(folder, sessionSettings);
@@ -46,6 +47,7 @@ public static class BenchRunner
             PeakRssAfterReset = peakReset,
             GpuMemoryMib = gpuMemory?.PeakMib,
             GpuMemoryScope = gpuMemory?.Scope,
+            ProfileFile = session.EndProfiling(),
         };
     }
 

@@ -45,6 +45,9 @@ public sealed record BenchSettings
 
     public string? ExportCache { get; init; }
 
+    /// <summary>Write ONNX Runtime's per-node profile of the measured reps to a file starting with this prefix.</summary>
+    public string? ProfilePrefix { get; init; }
+
     /// <summary>Throws <see cref="Models.Qwen3OnnxException"/> naming the first option out of range.</summary>
     public BenchSettings Validate()
     {
