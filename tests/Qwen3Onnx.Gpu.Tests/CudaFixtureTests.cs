@@ -33,6 +33,57 @@ public sealed class CudaFixtureTests
         }
     }
 
+    /// <summary>
+    /// bfloat16 keeps 8 significant bits to float16's 11, so its logits (|logit| ≤ 2.8 on these fixtures) get an eight
+    /// times looser bound; a wrong graph is off by whole units (the MoE fixture was, 0.6–1.5, while its experts ran in
+    /// bfloat16 through ONNX Runtime 1.29's CUDA MoE kernel).
+    /// </summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3")]
+    [DataRow("tiny-qwen3-untied-sharded")]
+    [DataRow("tiny-qwen3-moe")]
+    public void Bf16PromptLogitsOnCudaMatchTransformersWithinBfloat16Precision(string model)
+    {
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Bf16), CudaSettings.Get());
+
+        foreach (var testCase in Goldens.Load(model).Cases)
+        {
+            using var output = Prefill(session, testCase.PromptIds);
+            for (int position = 0; position < testCase.PromptIds.Length; position++)
+            {
+                double worst = MaxAbsDifference(testCase.Logits[position], output.Logits(0, position));
+                Assert.IsLessThanOrEqualTo(8 * Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// int4 weights with half-precision activations on CUDA (MatMulNBits, QMoE) against the same int4 weights with
+    /// float32 activations on the CPU provider, whose int4 graph the export tests pin to a float graph of the
+    /// dequantized weights: the CUDA kernels may differ from it only by the activations' rounding.
+    /// </summary>
+    [TestMethod]
+    [DataRow("tiny-qwen3", ExportDType.Fp16, 1)]
+    [DataRow("tiny-qwen3-moe", ExportDType.Fp16, 1)]
+    [DataRow("tiny-qwen3", ExportDType.Bf16, 8)]
+    [DataRow("tiny-qwen3-moe", ExportDType.Bf16, 8)]
+    public void Int4WithHalfActivationsOnCudaMatchesInt4OnTheCpu(string model, ExportDType activations, int toleranceFactor)
+    {
+        using var cpu = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Int4));
+        using var cuda = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Int4, activations), CudaSettings.Get());
+
+        foreach (var testCase in Goldens.Load(model).Cases)
+        {
+            using var expected = Prefill(cpu, testCase.PromptIds);
+            using var actual = Prefill(cuda, testCase.PromptIds);
+            for (int position = 0; position < testCase.PromptIds.Length; position++)
+            {
+                double worst = MaxAbsDifference(expected.Logits(0, position).ToArray(), actual.Logits(0, position));
+                Assert.IsLessThanOrEqualTo(toleranceFactor * Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
+            }
+        }
+    }
+
     [TestMethod]
     [DataRow("tiny-qwen3")]
     [DataRow("tiny-qwen3-untied-sharded")]

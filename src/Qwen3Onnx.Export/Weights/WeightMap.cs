@@ -16,6 +16,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
 {
     private readonly TensorStreamer _streamer = new(source, weightType);
     private readonly TensorStreamer _float32Streamer = new(source, DataType.Float);
+    private readonly Dictionary<DataType, TensorStreamer> _otherStreamers = [];
     private QuantizingStreamer? _quantizing;
 
     /// <summary>Element type of matrices and activations: float, float16 or bfloat16.</summary>
@@ -91,28 +92,30 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         return new QuantizedWeight(packed, Scales($"{name}.gather_scales", [rows, columns / format.BlockSize], scales), rows, columns);
     }
 
-    /// <summary>MoE fc1: every expert's gate and up interleaved row by row, stacked to [E, 2·inter, hidden].</summary>
-    public OnnxValue InterleavedGateUp(ExpertWeightNames experts)
+    /// <summary>MoE fc1: every expert's gate and up interleaved row by row, stacked to [E, 2·inter, hidden], in <paramref name="type"/>.</summary>
+    public OnnxValue InterleavedGateUp(ExpertWeightNames experts, DataType type)
     {
         var shape = source.GetInfo(experts.Gate[0]).Shape;
-        return graph.AddInitializer(experts.Fc1StackName, weightType, [experts.Gate.Count, 2 * shape[0], shape[1]], s =>
+        var streamer = StreamerFor(type);
+        return graph.AddInitializer(experts.Fc1StackName, type, [experts.Gate.Count, 2 * shape[0], shape[1]], s =>
         {
             for (int e = 0; e < experts.Gate.Count; e++)
             {
-                _streamer.WriteInterleaved(experts.Gate[e], experts.Up[e], s);
+                streamer.WriteInterleaved(experts.Gate[e], experts.Up[e], s);
             }
         });
     }
 
-    /// <summary>Weights of every expert in HF layout [out, in], stacked to [E, out, in].</summary>
-    public OnnxValue StackedAsIs(string stackedName, IReadOnlyList<string> hfNames)
+    /// <summary>Weights of every expert in HF layout [out, in], stacked to [E, out, in], in <paramref name="type"/>.</summary>
+    public OnnxValue StackedAsIs(string stackedName, IReadOnlyList<string> hfNames, DataType type)
     {
         var shape = source.GetInfo(hfNames[0]).Shape;
-        return graph.AddInitializer(stackedName, weightType, [hfNames.Count, shape[0], shape[1]], s =>
+        var streamer = StreamerFor(type);
+        return graph.AddInitializer(stackedName, type, [hfNames.Count, shape[0], shape[1]], s =>
         {
             foreach (string name in hfNames)
             {
-                _streamer.WriteAsIs(name, s);
+                streamer.WriteAsIs(name, s);
             }
         });
     }
@@ -212,5 +215,26 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
             rope.CosSin(position, cosRow, sinRow);
             streamer.Write(cos ? cosRow : sinRow, destination);
         }
+    }
+
+    private TensorStreamer StreamerFor(DataType type)
+    {
+        if (type == weightType)
+        {
+            return _streamer;
+        }
+
+        if (type == DataType.Float)
+        {
+            return _float32Streamer;
+        }
+
+        if (!_otherStreamers.TryGetValue(type, out var streamer))
+        {
+            streamer = new TensorStreamer(source, type);
+            _otherStreamers[type] = streamer;
+        }
+
+        return streamer;
     }
 }
