@@ -58,16 +58,18 @@ public sealed class CudaFixtureTests
     }
 
     /// <summary>
-    /// int4 weights with half-precision activations on CUDA (MatMulNBits, QMoE) against the same int4 weights with
-    /// float32 activations on the CPU provider, whose int4 graph the export tests pin to a float graph of the
-    /// dequantized weights: the CUDA kernels may differ from it only by the activations' rounding.
+    /// int4 weights with half-precision activations on CUDA (MatMulNBits) against the same int4 weights on the CPU
+    /// provider (float32 activations, quantized to int8 per block by accuracy_level 4), whose int4 graph the export tests
+    /// pin to a float graph of the dequantized weights. Both sides round their activations differently, so the bound is
+    /// bfloat16's; a wrong kernel is off by whole units. The MoE fixture is left out: the CUDA QMoE kernel needs an expert
+    /// inter size that is a multiple of 64 (the fixture's is 32; Qwen3's are 768 and 1536).
     /// </summary>
     [TestMethod]
-    [DataRow("tiny-qwen3", ExportDType.Fp16, 1)]
-    [DataRow("tiny-qwen3-moe", ExportDType.Fp16, 1)]
-    [DataRow("tiny-qwen3", ExportDType.Bf16, 8)]
-    [DataRow("tiny-qwen3-moe", ExportDType.Bf16, 8)]
-    public void Int4WithHalfActivationsOnCudaMatchesInt4OnTheCpu(string model, ExportDType activations, int toleranceFactor)
+    [DataRow("tiny-qwen3", ExportDType.Fp16)]
+    [DataRow("tiny-qwen3", ExportDType.Bf16)]
+    [DataRow("tiny-qwen3-untied-sharded", ExportDType.Fp16)]
+    [DataRow("tiny-qwen3-untied-sharded", ExportDType.Bf16)]
+    public void Int4WithHalfActivationsOnCudaMatchesInt4OnTheCpu(string model, ExportDType activations)
     {
         using var cpu = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Int4));
         using var cuda = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Int4, activations), CudaSettings.Get());
@@ -79,7 +81,7 @@ public sealed class CudaFixtureTests
             for (int position = 0; position < testCase.PromptIds.Length; position++)
             {
                 double worst = MaxAbsDifference(expected.Logits(0, position).ToArray(), actual.Logits(0, position));
-                Assert.IsLessThanOrEqualTo(toleranceFactor * Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
+                Assert.IsLessThanOrEqualTo(8 * Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
             }
         }
     }
