@@ -20,17 +20,7 @@ public sealed class CudaFixtureTests
     [DataRow("tiny-qwen3-moe")]
     public void Fp16PromptLogitsOnCudaMatchTransformers(string model)
     {
-        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
-
-        foreach (var testCase in Goldens.Load(model).Cases)
-        {
-            using var output = Prefill(session, testCase.PromptIds);
-            for (int position = 0; position < testCase.PromptIds.Length; position++)
-            {
-                double worst = MaxAbsDifference(testCase.Logits[position], output.Logits(0, position));
-                Assert.IsLessThanOrEqualTo(Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
-            }
-        }
+        AssertPromptLogitsWithin(ExportDType.Fp16, model, Tolerance);
     }
 
     /// <summary>
@@ -44,17 +34,7 @@ public sealed class CudaFixtureTests
     [DataRow("tiny-qwen3-moe")]
     public void Bf16PromptLogitsOnCudaMatchTransformersWithinBfloat16Precision(string model)
     {
-        using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Bf16), CudaSettings.Get());
-
-        foreach (var testCase in Goldens.Load(model).Cases)
-        {
-            using var output = Prefill(session, testCase.PromptIds);
-            for (int position = 0; position < testCase.PromptIds.Length; position++)
-            {
-                double worst = MaxAbsDifference(testCase.Logits[position], output.Logits(0, position));
-                Assert.IsLessThanOrEqualTo(8 * Tolerance, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
-            }
-        }
+        AssertPromptLogitsWithin(ExportDType.Bf16, model, 8 * Tolerance);
     }
 
     /// <summary>
@@ -181,6 +161,21 @@ public sealed class CudaFixtureTests
         using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get(cudaGraph: true));
 
         AssertGreedyMatches(new TokenGenerator(session), model, repeats: 2);
+    }
+
+    /// <summary>Every prompt position's logits of the fused <paramref name="dtype"/> export on CUDA within <paramref name="bound"/> of transformers'.</summary>
+    private static void AssertPromptLogitsWithin(ExportDType dtype, string model, double bound)
+    {
+        using var session = Qwen3Session.Open(FixtureExports.Fused(model, dtype), CudaSettings.Get());
+        foreach (var testCase in Goldens.Load(model).Cases)
+        {
+            using var output = Prefill(session, testCase.PromptIds);
+            for (int position = 0; position < testCase.PromptIds.Length; position++)
+            {
+                double worst = MaxAbsDifference(testCase.Logits[position], output.Logits(0, position));
+                Assert.IsLessThanOrEqualTo(bound, worst, $"prompt of {testCase.PromptIds.Length} tokens, position {position}");
+            }
+        }
     }
 
     private static void AssertGreedyMatches(TokenGenerator generator, string model, int repeats)
