@@ -119,15 +119,35 @@ public sealed class RunningBatch : IDisposable
         return new BatchRow(_nextId++, sampler, maxNew) { Padding = width - request.Prompt.Count };
     }
 
-    /// <summary>Samples each producing row from its logits row; <paramref name="width"/> is the cache length after the step.</summary>
+    /// <summary>
+    /// Samples each producing row from its logits row; <paramref name="width"/> is the cache length after the step.
+    /// Rows are independent (each owns its sampler and state), so they sample on parallel threads, as
+    /// <see cref="RowSampling"/> does for <see cref="TokenGenerator"/>; the events keep the rows' order.
+    /// </summary>
     private List<TokenEvent> Sample(List<BatchRow> rows, ForwardOutput output, int width)
     {
-        var events = new List<TokenEvent>(rows.Count);
-        for (int index = 0; index < rows.Count; index++)
+        var emitted = new TokenEvent?[rows.Count];
+        if (rows.Count == 1)
         {
-            if (!rows[index].IsLeaving)
+            emitted[0] = rows[0].IsLeaving ? null : Emit(rows[0], output.LastLogits(0), width);
+        }
+        else
+        {
+            Parallel.For(0, rows.Count, index =>
             {
-                events.Add(Emit(rows[index], output.LastLogits(index), width));
+                if (!rows[index].IsLeaving)
+                {
+                    emitted[index] = Emit(rows[index], output.LastLogits(index), width);
+                }
+            });
+        }
+
+        var events = new List<TokenEvent>(rows.Count);
+        foreach (var tokenEvent in emitted)
+        {
+            if (tokenEvent is { } produced)
+            {
+                events.Add(produced);
             }
         }
 
