@@ -11,10 +11,12 @@ internal static class ExecutionProviders
 
     /// <summary>
     /// Adds the provider; returns where its tensors live (null for the CPU), so that the key/value cache can stay there
-    /// between steps instead of travelling through host memory.
+    /// between steps instead of travelling through host memory, and (<paramref name="pinnedHost"/>) the provider's
+    /// page-locked host memory where it offers one, for copies down that do not go through a staging buffer.
     /// </summary>
-    public static OrtMemoryInfo? Apply(SessionOptions options, SessionSettings settings)
+    public static OrtMemoryInfo? Apply(SessionOptions options, SessionSettings settings, out OrtMemoryInfo? pinnedHost)
     {
+        pinnedHost = null;
         if (settings.DisableCpuFallback)
         {
             options.AddSessionConfigEntry("session.disable_cpu_ep_fallback", "1");
@@ -30,7 +32,7 @@ internal static class ExecutionProviders
         switch (settings.ExecutionProvider)
         {
             case ExecutionProviderKind.Cuda when settings.ExecutionProviderLibrary is { } library:
-                return AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId, CudaOptions(settings));
+                return AppendPlugin(options, library, "CUDAExecutionProvider", settings.DeviceId, CudaOptions(settings), out pinnedHost);
             case ExecutionProviderKind.Cuda:
                 AppendBuiltIn(() => AppendCuda(options, settings), "CUDA", "Microsoft.ML.OnnxRuntime.Gpu (build with -p:OrtFlavor=Gpu) or --ep-library <libonnxruntime_providers_cuda.so>");
                 return new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, settings.DeviceId, OrtMemType.Default);
@@ -77,7 +79,7 @@ internal static class ExecutionProviders
         }
     }
 
-    private static OrtMemoryInfo AppendPlugin(SessionOptions options, string library, string epName, int deviceId, Dictionary<string, string> providerOptions)
+    private static OrtMemoryInfo AppendPlugin(SessionOptions options, string library, string epName, int deviceId, Dictionary<string, string> providerOptions, out OrtMemoryInfo? pinnedHost)
     {
         if (!File.Exists(library))
         {
@@ -111,6 +113,7 @@ internal static class ExecutionProviders
         var device = devices[Math.Min(deviceId, devices.Count - 1)];
         providerOptions.Remove("device_id");   // the plugin path picks the device itself
         options.AppendExecutionProvider(env, [device], providerOptions);
+        pinnedHost = device.GetMemoryInfo(OrtDeviceMemoryType.HOST_ACCESSIBLE);
         return device.GetMemoryInfo(OrtDeviceMemoryType.DEFAULT);
     }
 

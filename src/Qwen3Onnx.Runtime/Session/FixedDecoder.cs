@@ -9,11 +9,13 @@ namespace Qwen3Onnx.Runtime.Session;
 internal sealed class FixedDecoder : IDisposable
 {
     private readonly OrtAllocator? _deviceAllocator;
+    private readonly OrtAllocator? _pinnedAllocator;
 
-    public FixedDecoder(InferenceSession session, FixedBufferShape shape, OrtMemoryInfo? deviceMemory, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, int? cudaGraphId)
+    public FixedDecoder(InferenceSession session, FixedBufferShape shape, OrtMemoryInfo? deviceMemory, OrtMemoryInfo? pinnedHostMemory, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, int? cudaGraphId)
     {
         _deviceAllocator = deviceMemory is null ? null : new OrtAllocator(session, deviceMemory);
-        Buffers = new FixedKvBuffers(shape, _deviceAllocator ?? OrtAllocator.DefaultInstance, onDevice: deviceMemory is not null);
+        _pinnedAllocator = deviceMemory is null ? null : PinnedAllocator(session, pinnedHostMemory);
+        Buffers = new FixedKvBuffers(shape, _deviceAllocator ?? OrtAllocator.DefaultInstance, onDevice: deviceMemory is not null, _pinnedAllocator);
         GraphId = cudaGraphId ?? 0;
         RunOptions = new RunOptions();
         if (cudaGraphId is int id)
@@ -49,5 +51,24 @@ internal sealed class FixedDecoder : IDisposable
         RunOptions.Dispose();
         Buffers.Dispose();
         _deviceAllocator?.Dispose();
+        _pinnedAllocator?.Dispose();
+    }
+
+    /// <summary>The session's allocator for the provider's page-locked host memory, or null where it has none.</summary>
+    private static OrtAllocator? PinnedAllocator(InferenceSession session, OrtMemoryInfo? pinnedHostMemory)
+    {
+        if (pinnedHostMemory is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new OrtAllocator(session, pinnedHostMemory);
+        }
+        catch (OnnxRuntimeException)
+        {
+            return null;
+        }
     }
 }

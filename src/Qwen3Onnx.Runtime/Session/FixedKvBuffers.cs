@@ -22,7 +22,11 @@ internal sealed class FixedKvBuffers : IDisposable
     private readonly bool _onDevice;
     private int _stagedWidth;
 
-    public FixedKvBuffers(FixedBufferShape shape, OrtAllocator allocator, bool onDevice)
+    /// <param name="pinnedHost">
+    /// Page-locked host memory for the logits that come down each step, where the provider has it: a copy from device
+    /// to ordinary memory goes through a staging buffer at a fraction of the speed (at batch 8 that is 4.9 MB a step).
+    /// </param>
+    public FixedKvBuffers(FixedBufferShape shape, OrtAllocator allocator, bool onDevice, OrtAllocator? pinnedHost = null)
     {
         Shape = shape;
         _onDevice = onDevice;
@@ -47,7 +51,9 @@ internal sealed class FixedKvBuffers : IDisposable
             ? _hostInputs.Select(host => OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Int64, host.GetTensorTypeAndShape().Shape)).ToArray()
             : _hostInputs;
         long[] logitsShape = [shape.BatchSize, 1, shape.VocabSize];
-        _hostLogits = OrtValue.CreateTensorValueFromMemory(new float[shape.BatchSize * shape.VocabSize], logitsShape);
+        _hostLogits = pinnedHost is not null
+            ? OrtValue.CreateAllocatedTensorValue(pinnedHost, TensorElementType.Float, logitsShape)
+            : OrtValue.CreateTensorValueFromMemory(new float[shape.BatchSize * shape.VocabSize], logitsShape);
         _deviceLogits = onDevice ? OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, logitsShape) : _hostLogits;
     }
 

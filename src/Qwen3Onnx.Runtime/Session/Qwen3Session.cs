@@ -74,6 +74,9 @@ public sealed class Qwen3Session : IDisposable
     /// </summary>
     public bool UsesFixedCache { get; }
 
+    /// <summary>The provider's page-locked host memory, where the fixed decoder's logits come down (null: ordinary memory).</summary>
+    private OrtMemoryInfo? PinnedHostMemory { get; init; }
+
     /// <summary>True when the key/value cache lives in accelerator memory (it then cannot be merged or sliced on the host).</summary>
     public bool KeepsCacheOnDevice => _deviceMemory is not null;
 
@@ -98,10 +101,10 @@ public sealed class Qwen3Session : IDisposable
             options.EnableProfiling = true;
         }
 
-        var deviceMemory = ExecutionProviders.Apply(options, settings);
+        var deviceMemory = ExecutionProviders.Apply(options, settings, out var pinnedHost);
         try
         {
-            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory, settings);
+            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory, settings) { PinnedHostMemory = pinnedHost };
         }
         catch (OnnxRuntimeException ex)
         {
@@ -229,7 +232,7 @@ public sealed class Qwen3Session : IDisposable
         // Round up so that similar requests share one buffer set (and one captured graph).
         int rounded = Math.Min(MaxSequenceLength, ((capacity + 127) / 128) * 128);
         var shape = new FixedBufferShape(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, rounded, config.HeadDim, config.VocabSize, _kvElementType);
-        _fixedDecoder = new FixedDecoder(_session, shape, _deviceMemory, _inputNames, _outputNames, _cudaGraph ? graphId : null);
+        _fixedDecoder = new FixedDecoder(_session, shape, _deviceMemory, PinnedHostMemory, _inputNames, _outputNames, _cudaGraph ? graphId : null);
         return _fixedDecoder;
     }
 
