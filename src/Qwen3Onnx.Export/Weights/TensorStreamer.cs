@@ -95,25 +95,14 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         if (target == DataType.Float)
         {
             destination.Write(MemoryMarshal.AsBytes(values));
-            return;
         }
-
-        if (target == DataType.Bfloat16)
+        else if (target == DataType.Bfloat16)
         {
-            WriteBFloat16(values, destination);
-            return;
+            WriteConverted<ushort>(values, destination, DTypes.Float32ToBFloat16);
         }
-
-        Half[] halves = ArrayPool<Half>.Shared.Rent(values.Length);
-        try
+        else
         {
-            var span = halves.AsSpan(0, values.Length);
-            DTypes.Float32ToFloat16(values, span);
-            destination.Write(MemoryMarshal.AsBytes(span));
-        }
-        finally
-        {
-            ArrayPool<Half>.Shared.Return(halves);
+            WriteConverted<Half>(values, destination, DTypes.Float32ToFloat16);
         }
     }
 
@@ -152,20 +141,24 @@ internal sealed class TensorStreamer(IWeightSource source, DataType target)
         return shape[0];
     }
 
-    private static void WriteBFloat16(ReadOnlySpan<float> values, Stream destination)
+    /// <summary>Converts into a pooled buffer of the 16-bit element type, then writes its bytes.</summary>
+    private static void WriteConverted<T>(ReadOnlySpan<float> values, Stream destination, SpanConversion<T> convert)
+        where T : unmanaged
     {
-        ushort[] bits = ArrayPool<ushort>.Shared.Rent(values.Length);
+        T[] buffer = ArrayPool<T>.Shared.Rent(values.Length);
         try
         {
-            var span = bits.AsSpan(0, values.Length);
-            DTypes.Float32ToBFloat16(values, span);
+            var span = buffer.AsSpan(0, values.Length);
+            convert(values, span);
             destination.Write(MemoryMarshal.AsBytes(span));
         }
         finally
         {
-            ArrayPool<ushort>.Shared.Return(bits);
+            ArrayPool<T>.Shared.Return(buffer);
         }
     }
+
+    private delegate void SpanConversion<T>(ReadOnlySpan<float> source, Span<T> destination);
 
     /// <summary>Source columns [FirstColumn, FirstColumn + Width) landing at output column FirstRow of a tile [Width, TileRows].</summary>
     private readonly record struct ColumnBand(long FirstColumn, int Width, long TileRows, long FirstRow);
