@@ -5,7 +5,8 @@
 #   SIZES="0.6B" FLAVOURS="portable:fp32" bench/cpu-race.sh   # the quick version
 #   KEEP=1 bench/cpu-race.sh                            # keep the exports (1.7B fp32 is about 7 GB) for a rerun
 #
-# Env knobs: WORK (default /tmp/qwen3onnx-cpu-race), LLAMA_WORK (default $WORK/llamacpp), SIZES, FLAVOURS (graph:dtype[@block] ...),
+# Env knobs: WORK (default /tmp/qwen3onnx-cpu-race), LLAMA_WORK (default $WORK/llamacpp), SIZES,
+#            FLAVOURS (graph:dtype[@block][/headbits] ...; /4 = --output-bits 4, a 4-bit output projection),
 #            PROMPT (32), GEN (128), THREADS (2), REPS (3), WARMUP (1), LLAMA_STAGES (stages of the llama.cpp run.sh), KEEP.
 # A flavour the exporter does not build yet (it rejects the options before exporting) prints "n/a (not built)".
 set -euo pipefail
@@ -60,17 +61,22 @@ CLI=$CLI_DIR/qwen3-onnx
 # jget KEY FILE: a number or string field of a one-line JSON object
 jget() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$2"; }
 
-# parse_flavour GRAPH:DTYPE[@BLOCK] → graph, dtype, block (block empty: the exporter's default, 32)
-parse_flavour() { graph=${1%%:*}; dtype=${1##*:}; block=""; [[ $dtype == *@* ]] && { block=${dtype#*@}; dtype=${dtype%@*}; }; return 0; }
+# parse_flavour GRAPH:DTYPE[@BLOCK][/HEADBITS] → graph, dtype, block, head (empty: the exporter's defaults, 32 and 8)
+parse_flavour() {
+    graph=${1%%:*}; dtype=${1##*:}; block=""; head=""
+    [[ $dtype == */* ]] && { head=${dtype#*/}; dtype=${dtype%/*}; }
+    [[ $dtype == *@* ]] && { block=${dtype#*@}; dtype=${dtype%@*}; }
+    return 0
+}
 
 echo "== ours (ONNX Runtime CPU, $THREADS threads, prompt $PROMPT, $GEN new tokens, batch 1)"
 for size in $SIZES; do
     for flavour in $FLAVOURS; do
         parse_flavour "$flavour"
-        tag=$size-$graph-$dtype${block:+-b$block}; json=$RES/ours-$tag.json; log=$RES/ours-$tag.log
+        tag=$size-$graph-$dtype${block:+-b$block}${head:+-h$head}; json=$RES/ours-$tag.json; log=$RES/ours-$tag.log
         rm -f "$json" "$RES/ours-$tag.status"
         echo "-- $tag"
-        if "$CLI" bench --model "$size" --synthetic-weights --dtype "$dtype" --graph "$graph" ${block:+--block-size "$block"} --prompt-tokens "$PROMPT" --new-tokens "$GEN" \
+        if "$CLI" bench --model "$size" --synthetic-weights --dtype "$dtype" --graph "$graph" ${block:+--block-size "$block"} ${head:+--output-bits "$head"} --prompt-tokens "$PROMPT" --new-tokens "$GEN" \
             --batch 1 --threads "$THREADS" --warmup "$WARMUP" --reps "$REPS" --export-cache "$EXPORTS" --json "$json" > "$log" 2>&1; then
             tail -1 "$log"
         elif grep -qE '^(exporting|reusing export)' "$log"; then
@@ -102,10 +108,10 @@ for size in $SIZES; do
     lsize=$(tr 'A-Z' 'a-z' <<< "$size")
     for flavour in $FLAVOURS; do
         parse_flavour "$flavour"
-        tag=$size-$graph-$dtype${block:+-b$block}; json=$RES/ours-$tag.json
+        tag=$size-$graph-$dtype${block:+-b$block}${head:+-h$head}; json=$RES/ours-$tag.json
         ptype=$(peer_type "$dtype"); pdec=$(peer "$lsize" "$ptype" 6); ppp=$(peer "$lsize" "$ptype" 4); prss=$(peer "$lsize" "$ptype" 8)
         if [[ ! -f $json ]]; then
-            printf '%-6s %-16s %-48s | %-6s %9s %9s %8s | %7s | %10s\n' "$size" "$graph $dtype${block:+@$block}" "$(cut -d: -f1 "$RES/ours-$tag.status")" \
+            printf '%-6s %-16s %-48s | %-6s %9s %9s %8s | %7s | %10s\n' "$size" "$graph $dtype${block:+@$block}${head:+/$head}" "$(cut -d: -f1 "$RES/ours-$tag.status")" \
                 "${ptype^^}" "${pdec:--}" "${ppp:--}" "${prss:--}" "-" "-"
             continue
         fi
@@ -114,7 +120,7 @@ for size in $SIZES; do
         bpw=$(bytes_per_weight "$dtype")
         bound=$([[ -n $bpw ]] && awk -v bw="$BW" -v p="$params" -v b="$bpw" 'BEGIN{printf "%.1f", bw*1e9/(p*b)}' || echo "-")
         ratio=$([[ -n $pdec ]] && awk -v a="$dec" -v b="$pdec" 'BEGIN{printf "%.2fx", a/b}' || echo "-")
-        printf "$fmt" "$size" "$graph $dtype${block:+@$block}" "$(printf %.2f "$dec")" "$(printf %.1f "$pp")" "$(printf %.0f "$ttft")" "$(printf %.0f "$rss")" \
+        printf "$fmt" "$size" "$graph $dtype${block:+@$block}${head:+/$head}" "$(printf %.2f "$dec")" "$(printf %.1f "$pp")" "$(printf %.0f "$ttft")" "$(printf %.0f "$rss")" \
             "$(awk -v b="$bytes" 'BEGIN{printf "%.0f", b/1048576}')" "${ptype^^}" "${pdec:--}" "${ppp:--}" "${prss:--}" "$ratio" "$bound"
     done
 done

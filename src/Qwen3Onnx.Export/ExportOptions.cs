@@ -45,6 +45,12 @@ public sealed record ExportOptions
     /// <summary>Quantization block size along the input features for int4/int8 (power of two, 16…256).</summary>
     public int BlockSize { get; init; } = DefaultBlockSize;
 
+    /// <summary>
+    /// Bits of the output projection (lm_head, or the tied embedding) of an int4/int8 export: 4 or 8. Null: 8, which keeps
+    /// its rounding off the logits (llama.cpp's Q4_0 keeps Q6_K there); 4 reads fewer bytes per token for less accuracy.
+    /// </summary>
+    public int? OutputBits { get; init; }
+
     /// <summary>Compute logits for the last position only: [batch, 1, vocab].</summary>
     public bool LastTokenLogitsOnly { get; init; }
 
@@ -114,6 +120,11 @@ public sealed record ExportOptions
         if (Activations is { } activations && (activations is ExportDType.Int4 or ExportDType.Int8 || (!IsQuantized && activations != DType)))
         {
             throw new Qwen3OnnxException($"export: activations {activations} are only chosen for int4/int8 weights, as fp32, fp16 or bf16 (dtype is {DType})");
+        }
+
+        if (OutputBits is { } bits && (!IsQuantized || bits is not (4 or 8) || (DType == ExportDType.Int8 && bits != 8)))
+        {
+            throw new Qwen3OnnxException($"export: output bits are 4 or 8 for int4 weights (8 for int8), got {bits} with dtype {DType}");
         }
 
         if (BlockSize is < 16 or > 256 || (BlockSize & (BlockSize - 1)) != 0)

@@ -100,8 +100,8 @@ public static class Qwen3Exporter
 
     private static QuantizationRecipe? Recipe(ExportOptions options) => options.DType switch
     {
-        ExportDType.Int4 => QuantizationRecipe.For(4, options.BlockSize),
-        ExportDType.Int8 => QuantizationRecipe.For(8, options.BlockSize),
+        ExportDType.Int4 => QuantizationRecipe.For(4, options.BlockSize, options.OutputBits),
+        ExportDType.Int8 => QuantizationRecipe.For(8, options.BlockSize, options.OutputBits),
         _ => null,
     };
 

@@ -18,6 +18,7 @@ public static class BenchCommand
     private static readonly Option<string> Graph = new("--graph") { Description = "graph flavour of the export: portable or fused (int8/int4 need fused)", DefaultValueFactory = _ => "portable" };
     private static readonly Option<string?> Activations = new("--activations") { Description = "int8/int4 activation precision of the export: fp32 (default) or fp16/bf16 (GPU)" };
     private static readonly Option<int?> BlockSize = new("--block-size") { Description = "int8/int4 quantization block size of the export (default 32)" };
+    private static readonly Option<int?> OutputBits = new("--output-bits") { Description = "int4 output-projection bits of the export: 8 (default) or 4" };
     private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture decode steps as a CUDA graph and replay them (CUDA, fused graphs)" };
     private static readonly Option<string?> FixedCache = new("--fixed-cache") { Description = "on/off: fixed in-place key/value buffers (default: on for fused graphs on cpu and cuda)" };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "random prompt length per row", DefaultValueFactory = _ => 32 };
@@ -35,7 +36,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Measure prefill/decode speed, time to first token and memory of an export");
-        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache, Profile })
+        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, OutputBits, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache, Profile })
         {
             command.Options.Add(option);
         }
@@ -76,6 +77,7 @@ public static class BenchCommand
         Graph = parse.GetValue(Graph)!,
         Activations = parse.GetValue(Activations),
         BlockSize = parse.GetValue(BlockSize),
+        OutputBits = parse.GetValue(OutputBits),
         CudaGraph = parse.GetValue(CudaGraph),
         FixedKvCache = parse.GetValue(FixedCache) switch
         {

@@ -38,11 +38,15 @@ internal static class ExportCommand
             Description = "int8/int4 quantization block size along the input features (power of two, 16-256)",
             DefaultValueFactory = _ => ExportOptions.DefaultBlockSize,
         };
+        var outputBits = new Option<int?>("--output-bits")
+        {
+            Description = "int4 only: bits of the output projection (lm_head or tied embedding), 8 (default, accurate) or 4 (fewer bytes per token)",
+        };
         var lastTokenLogits = new Option<bool>("--last-token-logits") { Description = "compute logits for the last position only ([batch, 1, vocab])" };
         var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
         var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
         var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
-        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, lastTokenLogits, synthetic, seed, maxSeqLen };
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, outputBits, lastTokenLogits, synthetic, seed, maxSeqLen };
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(() =>
         {
             string requested = parse.GetValue(model)!;
@@ -56,6 +60,7 @@ internal static class ExportCommand
                 Graph = parse.GetValue(graph),
                 Activations = parse.GetValue(activations),
                 BlockSize = parse.GetValue(blockSize),
+                OutputBits = parse.GetValue(outputBits),
                 LastTokenLogitsOnly = parse.GetValue(lastTokenLogits),
             });
             var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
@@ -86,6 +91,7 @@ internal static class ExportCommand
             Graph = args.Graph is null ? null : ExportOptions.ParseGraph(args.Graph),
             Activations = args.Activations is null ? null : ExportOptions.ParseDType(args.Activations),
             BlockSize = args.BlockSize,
+            OutputBits = args.OutputBits,
             LastTokenLogitsOnly = args.LastTokenLogitsOnly,
             MaxSequenceLength = args.MaxSequenceLength,
         };
@@ -148,6 +154,8 @@ internal static class ExportCommand
         public string? Activations { get; init; }
 
         public int BlockSize { get; init; } = ExportOptions.DefaultBlockSize;
+
+        public int? OutputBits { get; init; }
 
         public bool LastTokenLogitsOnly { get; init; }
     }

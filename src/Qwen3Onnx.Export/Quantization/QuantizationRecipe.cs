@@ -11,8 +11,9 @@ namespace Qwen3Onnx.Export.Quantization;
 /// </summary>
 public sealed record QuantizationRecipe(BlockQuantizationFormat Layers, BlockQuantizationFormat Output)
 {
-    public static QuantizationRecipe For(int bits, int blockSize) =>
-        new(new BlockQuantizationFormat(bits, blockSize), new BlockQuantizationFormat(Math.Max(bits, 8), blockSize));
+    /// <param name="outputBits">The output projection's bits; null keeps it at 8 (at least the layers' bits).</param>
+    public static QuantizationRecipe For(int bits, int blockSize, int? outputBits = null) =>
+        new(new BlockQuantizationFormat(bits, blockSize), new BlockQuantizationFormat(outputBits ?? Math.Max(bits, 8), blockSize));
 
     /// <summary>The format of the HF weight <paramref name="hfName"/>; the embedding only reaches a projection when tied.</summary>
     public BlockQuantizationFormat FormatOf(string hfName) =>

@@ -35,6 +35,18 @@ public sealed class ExportGraphOptionTests
     }
 
     [TestMethod]
+    [DataRow(ExportDType.Int4, 6)]
+    [DataRow(ExportDType.Int8, 4)]
+    [DataRow(ExportDType.Fp16, 8)]
+    public void OutputBitsAre4Or8ForInt4And8ForInt8Only(ExportDType dtype, int bits)
+    {
+        var options = new ExportOptions { Preset = "0.6B", SyntheticSeed = 1, OutputFolder = "x", DType = dtype, Graph = ExportGraph.Fused, OutputBits = bits };
+
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => options.Validate());
+        StringAssert.Contains(error.Message, "output bits");
+    }
+
+    [TestMethod]
     public void DTypeAndGraphNamesParse()
     {
         Assert.AreEqual(ExportDType.Int4, ExportOptions.ParseDType("INT4"));

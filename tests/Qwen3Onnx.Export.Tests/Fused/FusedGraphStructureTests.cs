@@ -1,5 +1,6 @@
 using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Onnx.Proto;
+using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Export.Tests.Fused;
 
@@ -91,6 +92,24 @@ public sealed class FusedGraphStructureTests
             && n.Attribute.Single(a => a.Name == "block_size").I == 32
             && n.Attribute.Single(a => a.Name == "accuracy_level").I == 4));
         Assert.AreEqual(8, lmHead.Attribute.Single(a => a.Name == "bits").I, "the output projection stays 8-bit");
+    }
+
+    [TestMethod]
+    public void OutputBits4PutsTheTiedEmbeddingAndTheOutputProjectionIn4BitsAndTheManifestSaysSo()
+    {
+        string folder = ExportedFixtures.TempFolder("tiny-qwen3-int4-head4");
+        Qwen3Exporter.Export(new ExportOptions
+        {
+            SourceFolder = SharedFixtures.Model("tiny-qwen3"),
+            OutputFolder = folder,
+            DType = ExportDType.Int4,
+            OutputBits = 4,
+        });
+        var graph = OnnxModels.Read(folder).Graph;
+
+        Assert.AreEqual(4, graph.Node.Single(n => n.OpType == "GatherBlockQuantized").Attribute.Single(a => a.Name == "bits").I);
+        Assert.AreEqual(4, graph.Node.Single(n => n.Name == "/model/lm_head/MatMulNBits").Attribute.Single(a => a.Name == "bits").I);
+        Assert.AreEqual(4, ExportManifest.ReadFolder(folder).Quantization!.OutputBits);
     }
 
     [TestMethod]

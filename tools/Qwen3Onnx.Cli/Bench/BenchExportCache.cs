@@ -63,7 +63,8 @@ public static class BenchExportCache
         int context = ContextFor(settings.PromptTokens, settings.NewTokens);
         string activations = settings.Activations is null ? "" : $"-act{settings.Activations}";
         string block = settings.BlockSize is int size ? $"-b{size}" : "";
-        string key = $"{settings.Model}-{settings.DType}{activations}{block}-{settings.Graph}-last-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
+        string head = settings.OutputBits is int bits ? $"-head{bits}" : "";
+        string key = $"{settings.Model}-{settings.DType}{activations}{block}{head}-{settings.Graph}-last-seed{settings.Seed}-ctx{context}".ToLowerInvariant();
         return new ExportOptions
         {
             Preset = settings.Model,
@@ -73,6 +74,7 @@ public static class BenchExportCache
             Graph = graph,
             Activations = settings.Activations is null ? null : ExportOptions.ParseDType(settings.Activations),
             BlockSize = settings.BlockSize ?? ExportOptions.DefaultBlockSize,
+            OutputBits = settings.OutputBits,
             MaxSequenceLength = context,
             // Generation samples from the last position only; the full [batch, prompt, vocab] prefill logits would be
             // computed and copied for nothing.

@@ -20,6 +20,9 @@ public sealed record BenchResult
     /// <summary>The export's quantization block size (int4/int8), null for float exports.</summary>
     [JsonPropertyName("block_size")] public int? BlockSize { get; init; }
 
+    /// <summary>Bits of the output projection (lm_head or tied embedding) of an int4/int8 export, null for float exports.</summary>
+    [JsonPropertyName("output_bits")] public int? OutputBits { get; init; }
+
     [JsonPropertyName("fixed_kv_cache")] public bool FixedKvCache { get; init; }
 
     [JsonPropertyName("cuda_graph")] public bool CudaGraph { get; init; }

@@ -86,6 +86,7 @@ public static class BenchRunner
         Graph = session.Manifest.Graph,
         KvDType = session.Manifest.KvDType,
         BlockSize = session.Manifest.Quantization?.BlockSize,
+        OutputBits = session.Manifest.Quantization?.OutputBits,
         FixedKvCache = session.UsesFixedCache,
         CudaGraph = settings.CudaGraph && session.UsesFixedCache,
         ExecutionProvider = settings.ExecutionProvider.ToLowerInvariant(),

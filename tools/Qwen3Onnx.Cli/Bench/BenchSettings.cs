@@ -21,6 +21,9 @@ public sealed record BenchSettings
     /// <summary>int4/int8 quantization block size; null keeps the exporter's default (32).</summary>
     public int? BlockSize { get; init; }
 
+    /// <summary>int4 output-projection bits (4 or 8); null keeps the exporter's default (8).</summary>
+    public int? OutputBits { get; init; }
+
     /// <summary>Capture decode steps as a CUDA graph (CUDA only).</summary>
     public bool CudaGraph { get; init; }
 
