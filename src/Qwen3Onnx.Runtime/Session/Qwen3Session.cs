@@ -19,6 +19,7 @@ public sealed class Qwen3Session : IDisposable
     private readonly OrtMemoryInfo? _deviceMemory;
     private readonly bool _cudaGraph;
     private readonly bool _profiling;
+    private readonly long _hostFixedCacheLimit;
     private FixedDecoder? _fixedDecoder;
 
     private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory, SessionSettings settings)
@@ -38,6 +39,7 @@ public sealed class Qwen3Session : IDisposable
         }
 
         _profiling = settings.ProfilePrefix is not null;
+        _hostFixedCacheLimit = settings.HostFixedCacheLimitBytes;
         _cudaGraph = settings.CudaGraph;
         if (_cudaGraph)
         {
@@ -115,12 +117,14 @@ public sealed class Qwen3Session : IDisposable
     /// <summary>
     /// An empty cache for <paramref name="batchSize"/> rows. With <see cref="UsesFixedCache"/>, it is the session's fixed
     /// buffer set for up to <paramref name="capacity"/> positions (reused while the next request fits; one generation
-    /// at a time per session); otherwise it grows each step and <paramref name="capacity"/> is only a hint.
+    /// at a time per session), unless that would reserve more host memory than
+    /// <see cref="SessionSettings.HostFixedCacheLimitBytes"/>; otherwise it grows each step and
+    /// <paramref name="capacity"/> is only a hint.
     /// </summary>
     public KvCache CreateCache(int batchSize, int capacity = 0)
     {
         var config = Manifest.Config;
-        if (!UsesFixedCache || capacity <= 0)
+        if (!UsesFixedCache || capacity <= 0 || (!KeepsCacheOnDevice && FixedCacheBytes(batchSize, capacity) > _hostFixedCacheLimit))
         {
             return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
         }
@@ -215,6 +219,14 @@ public sealed class Qwen3Session : IDisposable
         _session.RunWithBinding(decoder.RunOptions, decoder.Binding);
         cache.Advance(batch.TotalLength);
         return new ForwardOutput(buffers.FetchLogits(), ownsLogits: false);
+    }
+
+    /// <summary>Bytes of key and value buffers for <paramref name="capacity"/> positions of every layer.</summary>
+    private long FixedCacheBytes(int batchSize, int capacity)
+    {
+        var config = Manifest.Config;
+        int elementBytes = _kvElementType == TensorElementType.Float ? 4 : 2;
+        return 2L * config.NumHiddenLayers * batchSize * config.NumKeyValueHeads * capacity * config.HeadDim * elementBytes;
     }
 
     /// <summary>The decoder for this shape: the current one if it fits, else new buffers (and a new CUDA graph id).</summary>

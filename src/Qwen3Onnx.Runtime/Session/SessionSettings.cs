@@ -26,6 +26,13 @@ public sealed record SessionSettings
     /// </summary>
     public bool? FixedKvCache { get; init; }
 
+    /// <summary>
+    /// Largest fixed cache, in bytes, that host memory (the CPU provider) reserves up front for one generation; a longer
+    /// request grows its cache step by step instead, so asking for many new tokens does not reserve gigabytes at once.
+    /// Device caches are not limited (a CUDA graph needs the fixed buffers).
+    /// </summary>
+    public long HostFixedCacheLimitBytes { get; init; } = 1L << 30;
+
     /// <summary>Capture each decode step as a CUDA graph and replay it (CUDA only; needs the fixed cache).</summary>
     public bool CudaGraph { get; init; }
 

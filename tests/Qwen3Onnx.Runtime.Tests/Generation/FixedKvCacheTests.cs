@@ -83,6 +83,26 @@ public sealed class FixedKvCacheTests
     }
 
     [TestMethod]
+    public void AHostCacheOverTheLimitGrowsStepByStepAndStillMatchesTransformers()
+    {
+        var goldens = FixtureGoldens.Load("tiny-qwen3");
+        using var session = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), new SessionSettings { HostFixedCacheLimitBytes = 1024 });
+        Assert.IsTrue(session.UsesFixedCache);
+
+        using (var cache = session.CreateCache(1, capacity: 100))
+        {
+            Assert.IsNull(cache.Capacity, "2 layers × 2 kv heads × 32 dims × 100 positions × 2 × 4 bytes is over 1 KiB: a growing cache");
+        }
+
+        var generator = new TokenGenerator(session);
+        foreach (var testCase in goldens.Cases)
+        {
+            var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = testCase.GreedyNewIds.Length });
+            CollectionAssert.AreEqual(testCase.GreedyNewIds, ids[0].ToArray(), $"prompt of {testCase.PromptIds.Length} tokens");
+        }
+    }
+
+    [TestMethod]
     public void TheFixedCacheReportsItsCapacityAndRefusesMoreThanTheContext()
     {
         using var session = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), Fixed);
