@@ -89,6 +89,7 @@ public sealed class Qwen3Session : IDisposable
     {
         settings ??= new SessionSettings();
         var manifest = ExportManifest.ReadFolder(folder);
+        RequireCudaQMoeTiles(folder, manifest, settings);
         string modelPath = Path.Combine(folder, manifest.ModelFile);
         using var options = new SessionOptions
         {
@@ -219,6 +220,22 @@ public sealed class Qwen3Session : IDisposable
         _session.RunWithBinding(decoder.RunOptions, decoder.Binding);
         cache.Advance(batch.TotalLength);
         return new ForwardOutput(buffers.FetchLogits(), ownsLogits: false);
+    }
+
+    /// <summary>
+    /// ONNX Runtime's CUDA QMoE kernel refuses experts whose inter size is not a multiple of its 64-wide tile, and says so
+    /// only at the first run; name the export and the field before anything loads.
+    /// </summary>
+    private static void RequireCudaQMoeTiles(string folder, ExportManifest manifest, SessionSettings settings)
+    {
+        const int Tile = 64;
+        var config = manifest.Config;
+        if (settings.ExecutionProvider == ExecutionProviderKind.Cuda && manifest.Graph == "fused" && manifest.Quantization is not null
+            && config.IsMoe && config.MoeIntermediateSize % Tile != 0)
+        {
+            throw new Qwen3OnnxException(
+                $"{folder}: CUDA's quantized MoE kernel needs moe_intermediate_size to be a multiple of {Tile} (this model's is {config.MoeIntermediateSize}); export it in fp16 or bf16 for CUDA, or run it on the CPU");
+        }
     }
 
     /// <summary>Bytes of key and value buffers for <paramref name="capacity"/> positions of every layer.</summary>

@@ -22,6 +22,16 @@ public sealed class TestModels
     public static string FusedFixture(string name) =>
         Get($"{name}-fused", folder => Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model(name), OutputFolder = folder, Graph = ExportGraph.Fused }));
 
+    /// <summary>A fixture exported with int4 weights and float16 activations, as for a GPU.</summary>
+    public static string Int4HalfFixture(string name) =>
+        Get($"{name}-int4-fp16", folder => Qwen3Exporter.Export(new ExportOptions
+        {
+            SourceFolder = SharedFixtures.Model(name),
+            OutputFolder = folder,
+            DType = ExportDType.Int4,
+            Activations = ExportDType.Fp16,
+        }));
+
     /// <summary>
     /// A tiny random-weight model with the 1024-token demo tokenizer (eos: &lt;|im_end|&gt;, &lt;|endoftext|&gt;) that samples
     /// by default, like the CLI's demo model (greedy decoding of random weights repeats one token).

@@ -117,6 +117,18 @@ public sealed class FixedKvCacheTests
     }
 
     [TestMethod]
+    public void AQuantizedMoeWhoseExpertsDoNotFillCudasTileIsRefusedForCudaNamingTheField()
+    {
+        string folder = TestModels.Int4HalfFixture("tiny-qwen3-moe");
+        var cuda = new SessionSettings { ExecutionProvider = ExecutionProviderKind.Cuda, ExecutionProviderLibrary = "/no/such/provider.so" };
+
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => Qwen3Session.Open(folder, cuda));
+
+        StringAssert.Contains(error.Message, folder);
+        StringAssert.Contains(error.Message, "moe_intermediate_size to be a multiple of 64 (this model's is 32)");
+    }
+
+    [TestMethod]
     public void CudaGraphCaptureIsRefusedWithoutTheCudaProvider()
     {
         var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), Fixed with { CudaGraph = true }));
