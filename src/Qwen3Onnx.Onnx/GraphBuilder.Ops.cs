@@ -53,8 +53,7 @@ public sealed partial class GraphBuilder
         AddNode("Gather", [data, indices], new(data.ElementType, [.. data.Shape.Take(axis), .. indices.Shape, .. data.Shape.Skip(axis + 1)]), Attributes.Int("axis", axis));
 
     /// <summary>Gather along axis 0: indices' shape followed by the data's trailing dimensions.</summary>
-    public OnnxValue Gather(OnnxValue data, OnnxValue indices) =>
-        AddNode("Gather", [data, indices], new(data.ElementType, [.. indices.Shape, .. data.Shape.Skip(1)]), Attributes.Int("axis", 0));
+    public OnnxValue Gather(OnnxValue data, OnnxValue indices) => Gather(data, indices, axis: 0);
 
     public OnnxValue ReduceMean(OnnxValue x, params long[] axes) => Reduce("ReduceMean", x, axes, keepDims: true);
 
