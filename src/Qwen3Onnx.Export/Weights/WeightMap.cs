@@ -147,8 +147,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         return new QuantizedWeight(packed, Scales($"{stackedName}.scales", [count, rows, columns / format.BlockSize], scales), rows, columns);
     }
 
-    /// <summary>The rotary tables cos and sin, [positions, head_dim / 2] float32, YaRN scaling included.</summary>
-    /// <summary>cos/sin tables [positions, D/2] in float32 (gathered, then cast, by the portable rotary).</summary>
+    /// <summary>cos/sin tables [positions, D/2] in float32, YaRN scaling included (gathered, then cast, by the portable rotary).</summary>
     public (OnnxValue Cos, OnnxValue Sin) RotaryTables(Qwen3Config config, int positions) => RotaryTables(config, positions, DataType.Float);
 
     /// <summary>cos/sin tables [positions, D/2] in <paramref name="type"/> (com.microsoft RotaryEmbedding reads them in the activation dtype).</summary>
@@ -156,7 +155,7 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     {
         var rope = RopeFrequencies.For(config);
         long[] dims = [positions, config.HeadDim / 2];
-        var streamer = type == DataType.Float ? _float32Streamer : _streamer;
+        var streamer = StreamerFor(type);
         string suffix = type == DataType.Float ? "" : $".{type}";
         return (
             graph.AddInitializer($"rotary.cos_cache{suffix}", type, dims, s => WriteRotary(rope, positions, s, streamer, cos: true)),
