@@ -121,26 +121,19 @@ public sealed class RunningBatch : IDisposable
 
     /// <summary>
     /// Samples each producing row from its logits row; <paramref name="width"/> is the cache length after the step.
-    /// Rows are independent (each owns its sampler and state), so they sample on parallel threads, as
-    /// <see cref="RowSampling"/> does for <see cref="TokenGenerator"/>; the events keep the rows' order.
+    /// Rows are independent (each owns its sampler and state), so they sample on parallel threads through
+    /// <see cref="RowSampling"/>, as <see cref="TokenGenerator"/>'s rows do; the events keep the rows' order.
     /// </summary>
     private List<TokenEvent> Sample(List<BatchRow> rows, ForwardOutput output, int width)
     {
         var emitted = new TokenEvent?[rows.Count];
-        if (rows.Count == 1)
+        RowSampling.ForEachRow(rows.Count, index =>
         {
-            emitted[0] = rows[0].IsLeaving ? null : Emit(rows[0], output.LastLogits(0), width);
-        }
-        else
-        {
-            Parallel.For(0, rows.Count, index =>
+            if (!rows[index].IsLeaving)
             {
-                if (!rows[index].IsLeaving)
-                {
-                    emitted[index] = Emit(rows[index], output.LastLogits(index), width);
-                }
-            });
-        }
+                emitted[index] = Emit(rows[index], output.LastLogits(index), width);
+            }
+        });
 
         var events = new List<TokenEvent>(rows.Count);
         foreach (var tokenEvent in emitted)
