@@ -17,15 +17,17 @@ public sealed class Qwen3Session : IDisposable
     private readonly TensorElementType _kvElementType;
     private readonly RunOptions _runOptions = new();
     private readonly OrtMemoryInfo? _deviceMemory;
+    private readonly OrtMemoryInfo? _pinnedHostMemory;
     private readonly bool _cudaGraph;
     private readonly bool _profiling;
     private readonly long _hostFixedCacheLimit;
     private FixedDecoder? _fixedDecoder;
 
-    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory, SessionSettings settings)
+    private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory, OrtMemoryInfo? pinnedHostMemory, SessionSettings settings)
     {
         Folder = folder;
         _deviceMemory = deviceMemory;
+        _pinnedHostMemory = pinnedHostMemory;
         Manifest = manifest;
         _session = session;
         bool onCuda = deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda;
@@ -76,9 +78,6 @@ public sealed class Qwen3Session : IDisposable
     /// </summary>
     public bool UsesFixedCache { get; }
 
-    /// <summary>The provider's page-locked host memory, where the fixed decoder's logits come down (null: ordinary memory).</summary>
-    private OrtMemoryInfo? PinnedHostMemory { get; init; }
-
     /// <summary>True when the key/value cache lives in accelerator memory (it then cannot be merged or sliced on the host).</summary>
     public bool KeepsCacheOnDevice => _deviceMemory is not null;
 
@@ -107,7 +106,7 @@ public sealed class Qwen3Session : IDisposable
         var deviceMemory = ExecutionProviders.Apply(options, settings, out var pinnedHost);
         try
         {
-            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory, settings) { PinnedHostMemory = pinnedHost };
+            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory, pinnedHost, settings);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -125,7 +124,8 @@ public sealed class Qwen3Session : IDisposable
     public KvCache CreateCache(int batchSize, int capacity = 0)
     {
         var config = Manifest.Config;
-        if (!UsesFixedCache || capacity <= 0 || (!KeepsCacheOnDevice && FixedCacheBytes(batchSize, capacity) > _hostFixedCacheLimit))
+        var shape = UsesFixedCache && capacity > 0 ? FixedShapeFor(batchSize, capacity) : null;
+        if (shape is null || (!KeepsCacheOnDevice && shape.KvBytes > _hostFixedCacheLimit))
         {
             return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
         }
@@ -135,7 +135,7 @@ public sealed class Qwen3Session : IDisposable
             throw new Qwen3OnnxException($"a cache of {capacity} positions exceeds the model's context of {MaxSequenceLength}");
         }
 
-        var buffers = FixedDecoderFor(batchSize, capacity).Buffers;
+        var buffers = FixedDecoderFor(shape).Buffers;
         return new KvCache([.. buffers.KeyValues], batchSize, buffers);
     }
 
@@ -238,18 +238,18 @@ public sealed class Qwen3Session : IDisposable
         }
     }
 
-    /// <summary>Bytes of key and value buffers for <paramref name="capacity"/> positions of every layer.</summary>
-    private long FixedCacheBytes(int batchSize, int capacity)
+    /// <summary>The fixed buffer set for a request: capacity rounded up so that similar requests share one set (and one captured graph).</summary>
+    private FixedBufferShape FixedShapeFor(int batchSize, int capacity)
     {
         var config = Manifest.Config;
-        int elementBytes = _kvElementType == TensorElementType.Float ? 4 : 2;
-        return 2L * config.NumHiddenLayers * batchSize * config.NumKeyValueHeads * capacity * config.HeadDim * elementBytes;
+        int rounded = Math.Min(MaxSequenceLength, ((capacity + 127) / 128) * 128);
+        return new FixedBufferShape(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, rounded, config.HeadDim, config.VocabSize, _kvElementType);
     }
 
     /// <summary>The decoder for this shape: the current one if it fits, else new buffers (and a new CUDA graph id).</summary>
-    private FixedDecoder FixedDecoderFor(int batchSize, int capacity)
+    private FixedDecoder FixedDecoderFor(FixedBufferShape shape)
     {
-        if (_fixedDecoder is { } current && current.Buffers.Shape.BatchSize == batchSize && current.Buffers.Shape.Capacity >= capacity)
+        if (_fixedDecoder is { } current && current.Buffers.Shape.BatchSize == shape.BatchSize && current.Buffers.Shape.Capacity >= shape.Capacity)
         {
             return current;
         }
@@ -257,11 +257,7 @@ public sealed class Qwen3Session : IDisposable
         int graphId = (_fixedDecoder?.GraphId ?? 0) + 1;
         _fixedDecoder?.Dispose();
         _fixedDecoder = null;
-        var config = Manifest.Config;
-        // Round up so that similar requests share one buffer set (and one captured graph).
-        int rounded = Math.Min(MaxSequenceLength, ((capacity + 127) / 128) * 128);
-        var shape = new FixedBufferShape(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, rounded, config.HeadDim, config.VocabSize, _kvElementType);
-        _fixedDecoder = new FixedDecoder(_session, shape, _deviceMemory, PinnedHostMemory, _inputNames, _outputNames, _cudaGraph ? graphId : null);
+        _fixedDecoder = new FixedDecoder(_session, shape, _deviceMemory, _pinnedHostMemory, _inputNames, _outputNames, _cudaGraph ? graphId : null);
         return _fixedDecoder;
     }
 
