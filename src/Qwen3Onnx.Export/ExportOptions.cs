@@ -54,6 +54,15 @@ public sealed record ExportOptions
     /// <summary>Compute logits for the last position only: [batch, 1, vocab].</summary>
     public bool LastTokenLogitsOnly { get; init; }
 
+    /// <summary>
+    /// int4/int8: MatMulNBits' accuracy_level, the precision its activations are computed in: 0 (as the activations,
+    /// exact against the dequantized weights) to 4 (int8 per block, ONNX Runtime's fast CPU path). Null means 4.
+    /// </summary>
+    public int? AccuracyLevel { get; init; }
+
+    /// <summary>Weights for <see cref="Config"/> supplied in code instead of a <see cref="SyntheticSeed"/>; the caller keeps ownership.</summary>
+    public Models.Weights.IWeightSource? Weights { get; init; }
+
     /// <summary><see cref="Graph"/>, or the flavour the dtype needs when it is not given.</summary>
     public ExportGraph ResolvedGraph => Graph ?? (IsQuantized ? ExportGraph.Fused : ExportGraph.Portable);
 
@@ -97,9 +106,19 @@ public sealed record ExportOptions
             throw new Qwen3OnnxException($"export: preset '{Preset}' has no weights yet; use synthetic weights");
         }
 
-        if (Config is not null && SyntheticSeed is null)
+        if (Config is not null && (SyntheticSeed is null) == (Weights is null))
         {
-            throw new Qwen3OnnxException("export: a config given in code needs synthetic weights (a seed)");
+            throw new Qwen3OnnxException("export: a config given in code needs either synthetic weights (a seed) or a weight source, not both");
+        }
+
+        if (Weights is not null && Config is null)
+        {
+            throw new Qwen3OnnxException("export: a weight source given in code needs its config");
+        }
+
+        if (AccuracyLevel is { } level && (!IsQuantized || level is < 0 or > 4))
+        {
+            throw new Qwen3OnnxException($"export: accuracy level is 0 to 4 and only for int4/int8 weights, got {level} with dtype {DType}");
         }
 
         if (string.IsNullOrWhiteSpace(OutputFolder))

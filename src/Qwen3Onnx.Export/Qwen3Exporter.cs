@@ -27,9 +27,10 @@ public static class Qwen3Exporter
         var config = source.Config;
         Qwen3WeightNames.Validate(config, source.Weights);
         int maxSequenceLength = options.MaxSequenceLength ?? config.MaxPositionEmbeddings;
-        using var staging = StagingFolder.Create(options.OutputFolder);
         var recipe = Recipe(options);
         var flavor = Flavor(options, recipe);
+        flavor.Require(config);
+        using var staging = StagingFolder.Create(options.OutputFolder);
         bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress);
         var tokenizerFiles = PackageFiles.CopyTokenizerFiles(source.Folder, staging);
         var manifest = PackageFiles.Manifest(new ManifestFacts(
@@ -100,8 +101,8 @@ public static class Qwen3Exporter
 
     private static QuantizationRecipe? Recipe(ExportOptions options) => options.DType switch
     {
-        ExportDType.Int4 => QuantizationRecipe.For(4, options.BlockSize, options.OutputBits),
-        ExportDType.Int8 => QuantizationRecipe.For(8, options.BlockSize, options.OutputBits),
+        ExportDType.Int4 => QuantizationRecipe.For(4, options.BlockSize, options.OutputBits) with { AccuracyLevel = options.AccuracyLevel ?? QuantizationRecipe.DefaultAccuracyLevel },
+        ExportDType.Int8 => QuantizationRecipe.For(8, options.BlockSize, options.OutputBits) with { AccuracyLevel = options.AccuracyLevel ?? QuantizationRecipe.DefaultAccuracyLevel },
         _ => null,
     };
 

@@ -34,8 +34,11 @@ internal sealed class OrtGraphRunner : IDisposable
     /// <summary>Prefill with an empty past, then one token per step feeding present → past; returns the new ids per row.</summary>
     public int[][] Greedy(long[][] inputIds, long[][] attentionMask, int steps) => GreedyWithLogits(inputIds, attentionMask, steps).Ids;
 
-    /// <summary>As <see cref="Greedy"/>, also returning the logits [row][step][vocab] each new token was chosen from.</summary>
-    public (int[][] Ids, float[][][] StepLogits) GreedyWithLogits(long[][] inputIds, long[][] attentionMask, int steps)
+    /// <summary>
+    /// As <see cref="Greedy"/>, also returning the logits [row][step][vocab] each new token was chosen from; with
+    /// <paramref name="forced"/>, those tokens [row][step] are fed instead of the argmax (to compare two graphs on one sequence).
+    /// </summary>
+    public (int[][] Ids, float[][][] StepLogits) GreedyWithLogits(long[][] inputIds, long[][] attentionMask, int steps, int[][]? forced = null)
     {
         int batch = inputIds.Length;
         var mask = attentionMask.Select(r => r.ToList()).ToArray();
@@ -47,7 +50,7 @@ internal sealed class OrtGraphRunner : IDisposable
             for (int i = 0; i < steps; i++)
             {
                 var last = LastPositionLogits(step.Outputs[0], batch, step.SequenceLength);
-                var next = last.Select(Argmax).ToArray();
+                var next = forced is null ? last.Select(Argmax).ToArray() : forced.Select(row => (long)row[i]).ToArray();
                 for (int b = 0; b < batch; b++)
                 {
                     stepLogits[b].Add(last[b]);

@@ -5,27 +5,51 @@ using Qwen3Onnx.Reference;
 namespace Qwen3Onnx.Export.Tests;
 
 /// <summary>
-/// The exported graph agrees with the managed reference on randomly drawn small configurations (GQA ratios,
-/// head_dim ≠ hidden/heads, tied/untied, MoE top-k and norm_topk_prob both ways, mixed dense/MoE layers, YaRN),
-/// for a left-padded batch: prefill logits at every real position, then decode steps through the KV cache.
+/// Every float graph flavour agrees with the managed reference on randomly drawn small configurations (GQA ratios,
+/// head_dim ≠ hidden/heads, tied/untied, MoE top-k and norm_topk_prob both ways, mlp_only_layers, decoder_sparse_step,
+/// YaRN), for a left-padded batch: prefill logits at every real position, then decode steps through the KV cache.
+/// The quantized flavours are checked on the same configs against graphs of their dequantized weights.
 /// </summary>
 [TestClass]
 public sealed class RandomConfigGraphTests
 {
-    private const int ConfigCount = 24;
-    private const int DecodeSteps = 3;
-    private const float Tolerance = 1e-5f; // synthetic logits are ~0.5 in size; observed errors are ~1e-7
+    public const int ConfigCount = 24;
+    public const int DecodeSteps = 3;
 
-    public static IEnumerable<object[]> Seeds => Enumerable.Range(1, ConfigCount).Select(seed => new object[] { seed });
+    /// <summary>Name → (graph, dtype, max |graph − reference|). Synthetic logits are ~0.5 in size; float32 errors are ~1e-7.</summary>
+    private static readonly Dictionary<string, (ExportGraph Graph, ExportDType DType, float Tolerance)> Flavours = new()
+    {
+        ["portable-fp32"] = (ExportGraph.Portable, ExportDType.Fp32, 1e-5f),
+        ["fused-fp32"] = (ExportGraph.Fused, ExportDType.Fp32, 1e-5f),
+        ["portable-fp16"] = (ExportGraph.Portable, ExportDType.Fp16, 2e-2f),
+        ["fused-fp16"] = (ExportGraph.Fused, ExportDType.Fp16, 2e-2f),
+    };
+
+    public static IEnumerable<object[]> Cases =>
+        from seed in Enumerable.Range(-MatrixConfigs.Named.Count, ConfigCount + MatrixConfigs.Named.Count + 1)
+        where seed != 0
+        from flavour in Flavours.Keys
+        select new object[] { seed, flavour };
 
     [TestMethod]
-    [DynamicData(nameof(Seeds))]
-    public void ExportedGraphMatchesTheReferenceOnARandomConfig(int seed)
+    [DynamicData(nameof(Cases))]
+    public void ExportedGraphMatchesTheReferenceOnARandomConfig(int seed, string flavour)
     {
-        var config = RandomConfigs.FromSeed(seed);
-        string folder = ExportedFixtures.TempFolder($"random-{seed}");
-        Qwen3Exporter.Export(new ExportOptions { Config = config, SyntheticSeed = (ulong)seed, OutputFolder = folder });
-        using var weights = new SyntheticWeights(config, (ulong)seed);
+        var (graphKind, dtype, tolerance) = Flavours[flavour];
+        var config = MatrixConfigs.FromSeed(seed);
+        string folder = ExportedFixtures.TempFolder($"random-{seed}-{flavour}");
+        var options = new ExportOptions { Config = config, SyntheticSeed = (ulong)Math.Abs(seed), OutputFolder = folder, Graph = graphKind, DType = dtype };
+        if (graphKind == ExportGraph.Fused && config.HeadDim % 8 != 0)
+        {
+            // GroupQueryAttention takes head sizes in multiples of 8 only: the export refuses up front, writing nothing.
+            var refusal = Assert.ThrowsExactly<Qwen3Onnx.Models.Qwen3OnnxException>(() => Qwen3Exporter.Export(options));
+            StringAssert.Contains(refusal.Message, $"head_dim {config.HeadDim}");
+            Assert.IsFalse(Directory.Exists(folder));
+            return;
+        }
+
+        Qwen3Exporter.Export(options);
+        using var weights = new SyntheticWeights(config, (ulong)Math.Abs(seed));
         var reference = Qwen3ReferenceModel.Load(config, weights);
         var (ids, mask) = LeftPaddedPrompts(config, seed);
         using var graph = new OrtGraphRunner(folder);
@@ -38,7 +62,7 @@ public sealed class RandomConfigGraphTests
             for (int step = 0; step < DecodeSteps; step++)
             {
                 float error = MaxAbsDifference(graphSteps[row][step], referenceSteps[row][step]);
-                Assert.IsLessThan(Tolerance, error, $"config {seed} ({Describe(config)}), row {row}, step {step}: max |graph − reference| = {error}");
+                Assert.IsLessThan(tolerance, error, $"config {seed} ({Describe(config)}), {flavour}, row {row}, step {step}: max |graph − reference| = {error}");
             }
         }
 
@@ -74,9 +98,10 @@ public sealed class RandomConfigGraphTests
         return steps;
     }
 
-    private static (long[][] Ids, long[][] Mask) LeftPaddedPrompts(Qwen3Config config, int seed)
+    /// <summary>Two prompts of 7 and 3 tokens, the shorter left-padded.</summary>
+    public static (long[][] Ids, long[][] Mask) LeftPaddedPrompts(Qwen3Config config, int seed)
     {
-        var random = new Random(seed);
+        var random = new Random(Math.Abs(seed));
         int[] lengths = [7, 3];
         int width = lengths.Max();
         var ids = lengths.Select(n => Enumerable.Range(0, width).Select(i => i < width - n ? 0L : random.Next(config.VocabSize)).ToArray()).ToArray();
@@ -93,7 +118,8 @@ public sealed class RandomConfigGraphTests
 
     private static float MaxAbsDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
 
-    private static string Describe(Qwen3Config c) =>
+    public static string Describe(Qwen3Config c) =>
         $"heads {c.NumAttentionHeads}/{c.NumKeyValueHeads}, head_dim {c.HeadDim}, hidden {c.HiddenSize}, tied {c.TieWordEmbeddings}, "
-        + $"experts {c.NumExperts} top-{c.NumExpertsPerTok} norm {c.NormTopkProb}, rope {c.RopeScaling.Type}";
+        + $"experts {c.NumExperts} top-{c.NumExpertsPerTok} norm {c.NormTopkProb} sparse step {c.DecoderSparseStep} "
+        + $"mlp-only [{string.Join(",", c.MlpOnlyLayers)}], rope {c.RopeScaling.Type}";
 }

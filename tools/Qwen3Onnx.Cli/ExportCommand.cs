@@ -42,11 +42,15 @@ internal static class ExportCommand
         {
             Description = "int4 only: bits of the output projection (lm_head or tied embedding), 8 (default, accurate) or 4 (fewer bytes per token)",
         };
+        var accuracyLevel = new Option<int?>("--accuracy-level")
+        {
+            Description = "int8/int4 only: MatMulNBits accuracy_level, 0 (float activations, exact) to 4 (int8 activations, default: the fast CPU kernels)",
+        };
         var lastTokenLogits = new Option<bool>("--last-token-logits") { Description = "compute logits for the last position only ([batch, 1, vocab])" };
         var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
         var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
         var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
-        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, outputBits, lastTokenLogits, synthetic, seed, maxSeqLen };
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, outputBits, accuracyLevel, lastTokenLogits, synthetic, seed, maxSeqLen };
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(() =>
         {
             string requested = parse.GetValue(model)!;
@@ -61,6 +65,7 @@ internal static class ExportCommand
                 Activations = parse.GetValue(activations),
                 BlockSize = parse.GetValue(blockSize),
                 OutputBits = parse.GetValue(outputBits),
+                AccuracyLevel = parse.GetValue(accuracyLevel),
                 LastTokenLogitsOnly = parse.GetValue(lastTokenLogits),
             });
             var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
@@ -92,6 +97,7 @@ internal static class ExportCommand
             Activations = args.Activations is null ? null : ExportOptions.ParseDType(args.Activations),
             BlockSize = args.BlockSize,
             OutputBits = args.OutputBits,
+            AccuracyLevel = args.AccuracyLevel,
             LastTokenLogitsOnly = args.LastTokenLogitsOnly,
             MaxSequenceLength = args.MaxSequenceLength,
         };
@@ -156,6 +162,8 @@ internal static class ExportCommand
         public int BlockSize { get; init; } = ExportOptions.DefaultBlockSize;
 
         public int? OutputBits { get; init; }
+
+        public int? AccuracyLevel { get; init; }
 
         public bool LastTokenLogitsOnly { get; init; }
     }

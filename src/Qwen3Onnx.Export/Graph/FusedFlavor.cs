@@ -1,5 +1,6 @@
 using Qwen3Onnx.Export.Quantization;
 using Qwen3Onnx.Export.Weights;
+using Qwen3Onnx.Models;
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Onnx;
 
@@ -13,6 +14,16 @@ namespace Qwen3Onnx.Export.Graph;
 internal sealed class FusedFlavor(QuantizationRecipe? recipe) : GraphFlavor
 {
     public override string Name => "fused";
+
+    /// <summary>ONNX Runtime's GroupQueryAttention kernels (CPU and CUDA) refuse head sizes that are not a multiple of 8.</summary>
+    public override void Require(Qwen3Config config)
+    {
+        if (config.HeadDim % 8 != 0)
+        {
+            throw new Qwen3OnnxException(
+                $"head_dim {config.HeadDim}: the fused graph's GroupQueryAttention needs a multiple of 8; export with --graph portable (fp32/fp16/bf16)");
+        }
+    }
 
     public override IEmbeddingEmitter Embedding(GraphBuilder g, WeightMap weights, Qwen3Config config) =>
         recipe is { } r && config.TieWordEmbeddings ? new QuantizedEmbedding(g, weights, r.Output) : new GatherEmbedding(g, weights);

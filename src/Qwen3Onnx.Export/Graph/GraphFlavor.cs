@@ -12,6 +12,11 @@ internal abstract class GraphFlavor
 {
     public abstract string Name { get; }
 
+    /// <summary>Throws <see cref="Models.Qwen3OnnxException"/> naming the config field this flavour's ops cannot take.</summary>
+    public virtual void Require(Qwen3Config config)
+    {
+    }
+
     public abstract IEmbeddingEmitter Embedding(GraphBuilder g, WeightMap weights, Qwen3Config config);
 
     public abstract IProjectionEmitter Projection(GraphBuilder g, WeightMap weights);

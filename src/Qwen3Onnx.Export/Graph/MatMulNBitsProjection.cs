@@ -6,13 +6,11 @@ namespace Qwen3Onnx.Export.Graph;
 
 /// <summary>
 /// Block-quantized projection: com.microsoft MatMulNBits on the HF [out, in] weight quantized while it streams,
-/// activations float32 with accuracy_level 4 (int8 activations per block: ONNX Runtime's fast CPU path); the recipe
-/// gives the output projection its own format.
+/// activations at the recipe's accuracy_level (by default 4: int8 activations per block, ONNX Runtime's fast CPU path);
+/// the recipe gives the output projection its own format.
 /// </summary>
 internal sealed class MatMulNBitsProjection(GraphBuilder g, WeightMap weights, QuantizationRecipe recipe) : IProjectionEmitter
 {
-    private const long Int8AccuracyLevel = 4;
-
     public OnnxValue Project(OnnxValue x, PackedLinear packed)
     {
         var format = recipe.FormatOf(packed.Name);
@@ -26,7 +24,7 @@ internal sealed class MatMulNBitsProjection(GraphBuilder g, WeightMap weights, Q
                 Attributes.Int("N", weight.Rows),
                 Attributes.Int("bits", format.Bits),
                 Attributes.Int("block_size", format.BlockSize),
-                Attributes.Int("accuracy_level", Int8AccuracyLevel),
+                Attributes.Int("accuracy_level", recipe.AccuracyLevel),
             ],
         })[0];
     }

@@ -26,6 +26,6 @@ internal sealed class MoeOperator(GraphBuilder g, Qwen3Config config, WeightMap 
             Domain = ContribOps.Domain,
             Attributes = MoeAttributes.For(config),
         })[0];
-        return g.Cast(mixed, tokens.ElementType);
+        return RoutedMass.Apply(g, config, g.Cast(mixed, tokens.ElementType), routerLogits);
     }
 }

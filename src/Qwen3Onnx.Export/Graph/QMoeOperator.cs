@@ -16,7 +16,7 @@ internal sealed class QMoeOperator(GraphBuilder g, Qwen3Config config, WeightMap
         var experts = ExpertWeightNames.Of(config, layer);
         var fc1 = weights.QuantizedInterleavedGateUp(experts, format);
         var fc2 = weights.QuantizedStack(experts.DownStackName, experts.Down, format);
-        return g.AddNode(new NodeSpec(
+        var mixed = g.AddNode(new NodeSpec(
             "QMoE",
             [tokens, g.Cast(routerLogits, tokens.ElementType), fc1.Packed, fc1.Scales, null, fc2.Packed, fc2.Scales],
             [new(tokens.ElementType, tokens.Shape)])
@@ -29,5 +29,6 @@ internal sealed class QMoeOperator(GraphBuilder g, Qwen3Config config, WeightMap
                 Attributes.Int("block_size", format.BlockSize),
             ],
         })[0];
+        return RoutedMass.Apply(g, config, mixed, routerLogits);
     }
 }

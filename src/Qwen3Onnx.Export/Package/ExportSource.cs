@@ -9,6 +9,11 @@ internal sealed record ExportSource(Qwen3Config Config, IWeightSource Weights, s
 {
     public static ExportSource Open(ExportOptions options)
     {
+        if (options is { Config: { } given, Weights: { } supplied })
+        {
+            return new ExportSource(given.Validate("export config"), new BorrowedWeights(supplied), null, $"custom config, {supplied.Description}");
+        }
+
         if (options.Config is { } custom)
         {
             var synthetic = new SyntheticWeights(custom.Validate("export config"), options.SyntheticSeed!.Value);

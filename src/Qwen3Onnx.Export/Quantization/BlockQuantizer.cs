@@ -5,18 +5,25 @@ namespace Qwen3Onnx.Export.Quantization;
 /// output features and columns input features (HF's Linear layout, MatMulNBits' N × K). Per block: the scale of least
 /// squared error that clips nothing (<see cref="BlockScaleSearch"/>; it may be negative, putting the block's extreme on
 /// the one-sided code 0), code = round(w / scale) + ZeroPoint, packed low nibble first, so every element comes back
-/// within half a step: |w − (code − ZeroPoint)·scale| ≤ |scale| / 2. A short last block is padded with the zero code.
+/// within half a step: |w − (code − ZeroPoint)·scale| ≤ |scale| / 2. A short last block is quantized as if padded with
+/// zeros; <see cref="RowLayout"/> says whether its codes are stored padded to a whole block or end with the row.
 /// Rows are independent, so a caller can stream a huge matrix (lm_head) through it a slice at a time.
 /// </summary>
 public sealed class BlockQuantizer
 {
     private readonly BlockScaleSearch _search;
 
-    public BlockQuantizer(BlockQuantizationFormat format, int columns)
+    public BlockQuantizer(BlockQuantizationFormat format, int columns, RowLayout layout = RowLayout.BlockPadded)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (layout == RowLayout.Contiguous && columns * format.Bits % 8 != 0)
+        {
+            throw new ArgumentException($"{columns} columns of {format.Bits}-bit codes do not fill whole bytes", nameof(columns));
+        }
+
         Format = format;
         Columns = columns;
+        Layout = layout;
         _search = new BlockScaleSearch(format);
     }
 
@@ -25,9 +32,11 @@ public sealed class BlockQuantizer
     /// <summary>K: input features per row.</summary>
     public int Columns { get; }
 
+    public RowLayout Layout { get; }
+
     public int BlocksPerRow => Format.BlocksPerRow(Columns);
 
-    public int BytesPerRow => Format.BytesPerRow(Columns);
+    public int BytesPerRow => Layout == RowLayout.BlockPadded ? Format.BytesPerRow(Columns) : Columns * Format.Bits / 8;
 
     /// <summary>Quantizes whole rows; <paramref name="packed"/> and <paramref name="scales"/> are those rows' part of the output.</summary>
     public void QuantizeRows(ReadOnlySpan<float> rows, Span<byte> packed, Span<float> scales)
@@ -84,7 +93,7 @@ public sealed class BlockQuantizer
             {
                 var start = b * Format.BlockSize;
                 var length = Math.Min(Format.BlockSize, Columns - start);
-                var blob = packed.Slice(r * BytesPerRow + b * Format.BlobSize, Format.BlobSize);
+                var blob = packed.Slice(r * BytesPerRow + b * Format.BlobSize, Math.Min(Format.BlobSize, BytesPerRow - b * Format.BlobSize));
                 DequantizeBlock(blob, scales[r * BlocksPerRow + b], rows.Slice(r * Columns + start, length));
             }
         }
@@ -96,8 +105,18 @@ public sealed class BlockQuantizer
         {
             var start = b * Format.BlockSize;
             var block = row.Slice(start, Math.Min(Format.BlockSize, Columns - start));
-            rowScales[b] = QuantizeBlock(block, packedRow.Slice(b * Format.BlobSize, Format.BlobSize));
+            var blob = packedRow.Slice(b * Format.BlobSize, Math.Min(Format.BlobSize, packedRow.Length - b * Format.BlobSize));
+            rowScales[b] = blob.Length == Format.BlobSize ? QuantizeBlock(block, blob) : QuantizeShortBlob(block, blob);
         }
+    }
+
+    /// <summary>A contiguous row's last block: quantized whole, only the codes of real columns kept.</summary>
+    private float QuantizeShortBlob(ReadOnlySpan<float> block, Span<byte> blob)
+    {
+        Span<byte> whole = stackalloc byte[Format.BlobSize];
+        float scale = QuantizeBlock(block, whole);
+        whole[..blob.Length].CopyTo(blob);
+        return scale;
     }
 
     private float QuantizeBlock(ReadOnlySpan<float> block, Span<byte> blob)

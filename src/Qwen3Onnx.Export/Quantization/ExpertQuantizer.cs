@@ -15,13 +15,7 @@ public sealed class ExpertQuantizer
         ArgumentOutOfRangeException.ThrowIfLessThan(experts, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
 
-        // QMoE requires hidden_size and inter_size to be multiples of block_size: no padded blocks.
-        if (columns % format.BlockSize != 0)
-        {
-            throw new ArgumentException($"{columns} columns are not a multiple of block size {format.BlockSize}", nameof(columns));
-        }
-
-        _quantizer = new BlockQuantizer(format, columns);
+        _quantizer = new BlockQuantizer(format, columns, RowLayout.Contiguous);
         Experts = experts;
         Rows = rows;
         _packed = new byte[experts * rows * _quantizer.BytesPerRow];

@@ -11,6 +11,12 @@ namespace Qwen3Onnx.Export.Quantization;
 /// </summary>
 public sealed record QuantizationRecipe(BlockQuantizationFormat Layers, BlockQuantizationFormat Output)
 {
+    /// <summary>int8 activations per block in MatMulNBits: ONNX Runtime's fast CPU path.</summary>
+    public const int DefaultAccuracyLevel = 4;
+
+    /// <summary>MatMulNBits' accuracy_level: 0 computes in the activation dtype, 4 rounds activations to int8 per block.</summary>
+    public int AccuracyLevel { get; init; } = DefaultAccuracyLevel;
+
     /// <param name="outputBits">The output projection's bits; null keeps it at 8 (at least the layers' bits).</param>
     public static QuantizationRecipe For(int bits, int blockSize, int? outputBits = null) =>
         new(new BlockQuantizationFormat(bits, blockSize), new BlockQuantizationFormat(outputBits ?? Math.Max(bits, 8), blockSize));
@@ -25,5 +31,6 @@ public sealed record QuantizationRecipe(BlockQuantizationFormat Layers, BlockQua
         OutputBits = Output.Bits,
         BlockSize = Layers.BlockSize,
         Scale = BlockScaleSearch.Description,
+        AccuracyLevel = AccuracyLevel,
     };
 }

@@ -17,11 +17,11 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
     public BlockQuantizationFormat Format => format;
 
     /// <summary>Quantizes the [rows, columns] tensor <paramref name="name"/>; its scales go to <paramref name="scales"/>.</summary>
-    public void WriteRows(string name, Stream destination, Memory<float> scales)
+    public void WriteRows(string name, Stream destination, Memory<float> scales, RowLayout layout)
     {
         var shape = source.GetInfo(name).Shape;
         int rows = checked((int)shape[0]), columns = checked((int)shape[1]);
-        var quantizer = new BlockQuantizer(format, columns);
+        var quantizer = new BlockQuantizer(format, columns, layout);
         int band = Math.Clamp(TileElements / columns, 1, rows);
         float[] tile = ArrayPool<float>.Shared.Rent(band * columns);
         byte[] packed = ArrayPool<byte>.Shared.Rent(band * quantizer.BytesPerRow);
@@ -49,7 +49,7 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
     {
         var shape = source.GetInfo(gates[0]).Shape;
         int inter = checked((int)shape[0]), hidden = checked((int)shape[1]);
-        var quantizer = new BlockQuantizer(format, hidden);
+        var quantizer = new BlockQuantizer(format, hidden, RowLayout.Contiguous);
         int blocksPerExpert = 2 * inter * quantizer.BlocksPerRow;
         float[] fused = ArrayPool<float>.Shared.Rent(2 * inter * hidden);
         byte[] packed = ArrayPool<byte>.Shared.Rent(2 * inter * quantizer.BytesPerRow);
@@ -72,18 +72,18 @@ internal sealed class QuantizingStreamer(IWeightSource source, BlockQuantization
     }
 
     /// <summary>
-    /// Each tensor's rows in turn, as <see cref="WriteRows(string, Stream, Memory{float})"/>, scales in the same order:
+    /// Each tensor's rows in turn, as <see cref="WriteRows(string, Stream, Memory{float}, RowLayout)"/>, scales in the same order:
     /// an expert stack [E, out, in], or a packed projection [Σ out_i, in] (rows are quantized independently, so
     /// concatenating rows leaves every block as it was).
     /// </summary>
-    public void WriteRows(IReadOnlyList<string> names, Stream destination, Memory<float> scales)
+    public void WriteRows(IReadOnlyList<string> names, Stream destination, Memory<float> scales, RowLayout layout)
     {
         int offset = 0;
         foreach (string name in names)
         {
             var shape = source.GetInfo(name).Shape;
             int count = checked((int)shape[0] * format.BlocksPerRow((int)shape[1]));
-            WriteRows(name, destination, scales.Slice(offset, count));
+            WriteRows(name, destination, scales.Slice(offset, count), layout);
             offset += count;
         }
     }

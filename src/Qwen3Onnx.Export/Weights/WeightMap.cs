@@ -75,21 +75,21 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         long blocks = format.BlocksPerRow((int)columns);
         var scales = new float[checked(rows * blocks)];
         var codes = graph.AddInitializer(
-            $"{packed.Name}.int{format.Bits}", DataType.Uint8, [rows, blocks, format.BlobSize], s => Quantizing(format).WriteRows(packed.Parts, s, scales));
+            $"{packed.Name}.int{format.Bits}", DataType.Uint8, [rows, blocks, format.BlobSize], s => Quantizing(format).WriteRows(packed.Parts, s, scales, RowLayout.BlockPadded));
         return new QuantizedWeight(codes, Scales($"{packed.Name}.scales", [rows, blocks], scales), rows, columns);
     }
 
-    /// <summary>The embedding block-quantized for GatherBlockQuantized: codes [vocab, hidden·bits/8], scales [vocab, hidden / block].</summary>
+    /// <summary>The embedding block-quantized for GatherBlockQuantized: codes [vocab, hidden·bits/8], scales [vocab, ceil(hidden / block)].</summary>
     public QuantizedWeight QuantizedEmbedding(BlockQuantizationFormat format)
     {
         const string name = Qwen3WeightNames.Embedding;
         var shape = source.GetInfo(name).Shape;
         long rows = shape[0], columns = shape[1];
-        RequireWholeBlocks(name, columns, format);
-        var scales = new float[checked(rows * (columns / format.BlockSize))];
+        long bytes = ContiguousRowBytes(name, columns, format), blocks = format.BlocksPerRow((int)columns);
+        var scales = new float[checked(rows * blocks)];
         var packed = graph.AddInitializer(
-            $"{name}.gather_int{format.Bits}", DataType.Uint8, [rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteRows(name, s, scales));
-        return new QuantizedWeight(packed, Scales($"{name}.gather_scales", [rows, columns / format.BlockSize], scales), rows, columns);
+            $"{name}.gather_int{format.Bits}", DataType.Uint8, [rows, bytes], s => Quantizing(format).WriteRows(name, s, scales, RowLayout.Contiguous));
+        return new QuantizedWeight(packed, Scales($"{name}.gather_scales", [rows, blocks], scales), rows, columns);
     }
 
     /// <summary>MoE fc1: every expert's gate and up interleaved row by row, stacked to [E, 2·inter, hidden], in <paramref name="type"/>.</summary>
@@ -120,31 +120,31 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
         });
     }
 
-    /// <summary>QMoE fc1: gate/up interleaved per expert, quantized: codes [E, 2·inter, hidden·bits/8], scales [E, 2·inter, hidden / block].</summary>
+    /// <summary>QMoE fc1: gate/up interleaved per expert, quantized: codes [E, 2·inter, hidden·bits/8], scales [E, 2·inter, ceil(hidden / block)].</summary>
     public QuantizedWeight QuantizedInterleavedGateUp(ExpertWeightNames experts, BlockQuantizationFormat format)
     {
         var shape = source.GetInfo(experts.Gate[0]).Shape;
         long count = experts.Gate.Count, rows = 2 * shape[0], columns = shape[1];
-        RequireWholeBlocks(experts.Gate[0], columns, format);
-        var scales = new float[checked(count * rows * (columns / format.BlockSize))];
+        long bytes = ContiguousRowBytes(experts.Gate[0], columns, format), blocks = format.BlocksPerRow((int)columns);
+        var scales = new float[checked(count * rows * blocks)];
         var packed = graph.AddInitializer(
             $"{experts.Fc1StackName}.int{format.Bits}",
             DataType.Uint8,
-            [count, rows, columns / format.ValuesPerByte],
+            [count, rows, bytes],
             s => Quantizing(format).WriteInterleavedGateUp(experts.Gate, experts.Up, s, scales));
-        return new QuantizedWeight(packed, Scales($"{experts.Fc1StackName}.scales", [count, rows, columns / format.BlockSize], scales), rows, columns);
+        return new QuantizedWeight(packed, Scales($"{experts.Fc1StackName}.scales", [count, rows, blocks], scales), rows, columns);
     }
 
-    /// <summary>QMoE fc2: each expert's [out, in] weight quantized, stacked: codes [E, out, in·bits/8], scales [E, out, in / block].</summary>
+    /// <summary>QMoE fc2: each expert's [out, in] weight quantized, stacked: codes [E, out, in·bits/8], scales [E, out, ceil(in / block)].</summary>
     public QuantizedWeight QuantizedStack(string stackedName, IReadOnlyList<string> hfNames, BlockQuantizationFormat format)
     {
         var shape = source.GetInfo(hfNames[0]).Shape;
         long count = hfNames.Count, rows = shape[0], columns = shape[1];
-        RequireWholeBlocks(hfNames[0], columns, format);
-        var scales = new float[checked(count * rows * (columns / format.BlockSize))];
+        long bytes = ContiguousRowBytes(hfNames[0], columns, format), blocks = format.BlocksPerRow((int)columns);
+        var scales = new float[checked(count * rows * blocks)];
         var packed = graph.AddInitializer(
-            $"{stackedName}.int{format.Bits}", DataType.Uint8, [count, rows, columns / format.ValuesPerByte], s => Quantizing(format).WriteRows(hfNames, s, scales));
-        return new QuantizedWeight(packed, Scales($"{stackedName}.scales", [count, rows, columns / format.BlockSize], scales), rows, columns);
+            $"{stackedName}.int{format.Bits}", DataType.Uint8, [count, rows, bytes], s => Quantizing(format).WriteRows(hfNames, s, scales, RowLayout.Contiguous));
+        return new QuantizedWeight(packed, Scales($"{stackedName}.scales", [count, rows, blocks], scales), rows, columns);
     }
 
     /// <summary>cos/sin tables [positions, D/2] in float32, YaRN scaling included (gathered, then cast, by the portable rotary).</summary>
@@ -163,13 +163,15 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     }
 
 
-    /// <summary>GatherBlockQuantized and QMoE pack along the unpadded input axis: it must be whole blocks.</summary>
-    private static void RequireWholeBlocks(string name, long columns, BlockQuantizationFormat format)
+    /// <summary>GatherBlockQuantized and QMoE pack along the unpadded input axis (<see cref="RowLayout.Contiguous"/>): its codes must fill whole bytes.</summary>
+    private static long ContiguousRowBytes(string name, long columns, BlockQuantizationFormat format)
     {
-        if (columns % format.BlockSize != 0)
+        if (columns * format.Bits % 8 != 0)
         {
-            throw new Qwen3OnnxException($"{name}: {columns} input features are not a multiple of block size {format.BlockSize}; choose a smaller --block-size");
+            throw new Qwen3OnnxException($"{name}: {columns} input features do not pack into whole bytes at {format.Bits} bits; use int8");
         }
+
+        return columns * format.Bits / 8;
     }
 
     private QuantizingStreamer Quantizing(BlockQuantizationFormat format) =>

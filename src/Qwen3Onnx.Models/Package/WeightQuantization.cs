@@ -13,4 +13,7 @@ public sealed record WeightQuantization
 
     /// <summary>How each block's scale was chosen.</summary>
     public required string Scale { get; init; }
+
+    /// <summary>MatMulNBits' accuracy_level (0: activations as they are, 4: int8 per block).</summary>
+    public int AccuracyLevel { get; init; } = 4;
 }

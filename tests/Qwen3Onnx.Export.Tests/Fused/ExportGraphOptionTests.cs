@@ -55,8 +55,9 @@ public sealed class ExportGraphOptionTests
         Assert.ThrowsExactly<Qwen3OnnxException>(() => ExportOptions.ParseGraph("fast"));
     }
 
+    /// <summary>Block 64 does not divide the fixture's expert sizes: the last block is partial (numbers: RandomConfigQuantizedTests).</summary>
     [TestMethod]
-    public void ExpertsThatAreNotWholeBlocksAreRejectedNamingTheTensor()
+    public void ExpertsThatAreNotWholeBlocksExportWithAPartialLastBlockAndRun()
     {
         var options = new ExportOptions
         {
@@ -66,7 +67,9 @@ public sealed class ExportGraphOptionTests
             BlockSize = 64,
         };
 
-        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => Qwen3Exporter.Export(options));
-        StringAssert.Contains(error.Message, "mlp.experts.0.");
+        Qwen3Exporter.Export(options);
+        using var runner = new OrtGraphRunner(options.OutputFolder);
+        var logits = runner.PromptLogits([1, 2, 3]);
+        Assert.IsTrue(logits.All(row => row.All(float.IsFinite)));
     }
 }

@@ -31,8 +31,7 @@ public sealed class HalfActivationQuantizedTests
     public void Int4WithFp16ActivationsComputesTheModelOfItsDequantizedWeights(string model, double minCosine)
     {
         var recipe = QuantizationRecipe.For(4, ExportOptions.DefaultBlockSize);
-        string dequantized = ExportedFixtures.TempFolder($"{model}-dequantized-int4-for-fp16");
-        Qwen3Exporter.Export(new ExportOptions { SourceFolder = DequantizedCheckpoint.Create(model, recipe), OutputFolder = dequantized, Graph = ExportGraph.Fused });
+        string dequantized = DequantizedCheckpoint.Export(model, recipe);
         using var reference = new OrtGraphRunner(dequantized);
         using var half = new OrtGraphRunner(Export(model));
 

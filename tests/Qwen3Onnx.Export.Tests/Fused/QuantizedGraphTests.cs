@@ -18,8 +18,7 @@ public sealed class QuantizedGraphTests
     public void QuantizedLogitsMatchAFloatGraphOfTheDequantizedWeights(string model, int bits, double minCosine)
     {
         var recipe = QuantizationRecipe.For(bits, ExportOptions.DefaultBlockSize);
-        string dequantized = ExportedFixtures.TempFolder($"{model}-dequantized-int{bits}-export");
-        Qwen3Exporter.Export(new ExportOptions { SourceFolder = DequantizedCheckpoint.Create(model, recipe), OutputFolder = dequantized, Graph = ExportGraph.Fused });
+        string dequantized = DequantizedCheckpoint.Export(model, recipe);
         using var reference = new OrtGraphRunner(dequantized);
         using var quantized = new OrtGraphRunner(FusedExports.Folder(model, bits == 4 ? ExportDType.Int4 : ExportDType.Int8));
 

@@ -39,7 +39,27 @@ public sealed class ExpertPackingTests
         CollectionAssert.AreEqual(single.Dequantize(), result.DequantizeExpert(1));
     }
 
+    /// <summary>QMoE reads [E, rows, K · bits / 8] codes with ceil(K / block) scales: a row ending mid-block keeps only its own codes.</summary>
     [TestMethod]
-    public void ExpertColumnsMustBeWholeBlocks() =>
-        Assert.ThrowsExactly<ArgumentException>(() => new ExpertQuantizer(BlockQuantizationFormat.Int4, 2, 4, 40));
+    public void ExpertRowsEndingMidBlockKeepOnlyTheirOwnCodesAndOneScalePerStartedBlock()
+    {
+        const int Rows = 3;
+        const int Columns = 40;
+        var format = new BlockQuantizationFormat(4, 32);
+        var weight = TestWeights.Uniform(Rows * Columns, seed: 7);
+        var stack = new ExpertQuantizer(format, 1, Rows, Columns);
+        stack.QuantizeExpert(0, weight);
+
+        var result = stack.Result;
+        CollectionAssert.AreEqual(new long[] { 1, Rows, 20 }, result.WeightShape);
+        CollectionAssert.AreEqual(new long[] { 1, Rows, 2 }, result.ScalesShape);
+        Assert.HasCount(Rows * 20, result.Packed);
+        var padded = new BlockQuantizer(format, Columns).Quantize(weight);
+        CollectionAssert.AreEqual(padded.Dequantize(), result.DequantizeExpert(0));
+        CollectionAssert.AreEqual(padded.Packed.AsSpan(32, 20).ToArray(), result.Packed.AsSpan(20, 20).ToArray());
+    }
+
+    [TestMethod]
+    public void FourBitExpertRowsMustFillWholeBytes() =>
+        Assert.ThrowsExactly<ArgumentException>(() => new ExpertQuantizer(BlockQuantizationFormat.Int4, 2, 4, 41));
 }

@@ -10,11 +10,11 @@ namespace Qwen3Onnx.Export.Tests.Quantization;
 [TestClass]
 public sealed class MoeOrtTests
 {
-    private const int Hidden = 64;
-    private const int Inter = 32;
-    private const int Experts = 4;
-    private const int TopK = 2;
-    private const int Tokens = 5;
+    private int Hidden = 64;
+    private int Inter = 32;
+    private int Experts = 4;
+    private int TopK = 2;
+    private int Tokens = 5;
 
     [TestMethod]
     public void FloatMoeMatchesQwen3SparseBlock()
@@ -34,8 +34,14 @@ public sealed class MoeOrtTests
     }
 
     [TestMethod]
-    public void UnnormalizedRoutingKeepsTheSoftmaxWeights()
+    [DataRow(4, 2, 5)]
+    [DataRow(16, 4, 3)]
+    [DataRow(16, 4, 100)]
+    [DataRow(8, 1, 7)]
+    [DataRow(6, 6, 9)]
+    public void UnnormalizedRoutingKeepsTheSoftmaxWeights(int experts, int topK, int tokens)
     {
+        (Experts, TopK, Tokens) = (experts, topK, tokens);
         var reference = RandomMoe() with { NormTopKProb = false };
         var (x, logits) = Inputs(reference);
 
@@ -54,8 +60,12 @@ public sealed class MoeOrtTests
     [DataRow(4, 32)]
     [DataRow(4, 16)]
     [DataRow(8, 32)]
-    public void QuantizedMoeMatchesQwen3SparseBlockOnDequantizedWeights(int bits, int blockSize)
+    [DataRow(4, 32, 40, 24)]
+    [DataRow(8, 32, 40, 24)]
+    [DataRow(4, 16, 24, 40)]
+    public void QuantizedMoeMatchesQwen3SparseBlockOnDequantizedWeights(int bits, int blockSize, int hidden = 64, int inter = 32)
     {
+        (Hidden, Inter) = (hidden, inter);
         var format = new BlockQuantizationFormat(bits, blockSize);
         var source = RandomMoe();
         var fc1 = Quantize(format, 2 * Inter, Hidden, e => Fused(source, e));
@@ -86,7 +96,7 @@ public sealed class MoeOrtTests
         AssertClose(expected, y, bits == 8 ? 0.02f * scale : 1e-3f);
     }
 
-    private static SingleNodeModel WithRoutingAttributes(SingleNodeModel model, bool normalize = true) => model
+    private SingleNodeModel WithRoutingAttributes(SingleNodeModel model, bool normalize = true) => model
         .Attribute("k", TopK)
         .Attribute("activation_type", "swiglu")
         .Attribute("swiglu_fusion", 1)
@@ -95,7 +105,7 @@ public sealed class MoeOrtTests
         .Attribute("normalize_routing_weights", normalize ? 1 : 0)
         .Attribute("use_sparse_mixer", 0);
 
-    private static Qwen3MoeReference RandomMoe() => new(
+    private Qwen3MoeReference RandomMoe() => new(
         Hidden,
         Inter,
         TopK,
@@ -103,24 +113,24 @@ public sealed class MoeOrtTests
         Enumerable.Range(0, Experts).Select(e => TestWeights.Uniform(Inter * Hidden, seed: 400 + e, range: 0.3f)).ToArray(),
         Enumerable.Range(0, Experts).Select(e => TestWeights.Uniform(Hidden * Inter, seed: 500 + e, range: 0.3f)).ToArray());
 
-    private static (float[] X, float[] Logits) Inputs(Qwen3MoeReference moe)
+    private (float[] X, float[] Logits) Inputs(Qwen3MoeReference moe)
     {
         var x = TestWeights.Uniform(Tokens * Hidden, seed: 600);
         var router = TestWeights.Uniform(Experts * Hidden, seed: 601);
         return (x, TestWeights.MatMulTransposed(x, router, Tokens, Hidden));
     }
 
-    private static float[] Fused(Qwen3MoeReference moe, int expert)
+    private float[] Fused(Qwen3MoeReference moe, int expert)
     {
         var fused = new float[2 * Inter * Hidden];
         SwiGluFusion.InterleaveGateUp(moe.Gate[expert], moe.Up[expert], Hidden, fused);
         return fused;
     }
 
-    private static float[] StackFc1(Qwen3MoeReference moe) =>
+    private float[] StackFc1(Qwen3MoeReference moe) =>
         Enumerable.Range(0, Experts).SelectMany(e => Fused(moe, e)).ToArray();
 
-    private static QuantizedExperts Quantize(BlockQuantizationFormat format, int rows, int columns, Func<int, float[]> expertWeight)
+    private QuantizedExperts Quantize(BlockQuantizationFormat format, int rows, int columns, Func<int, float[]> expertWeight)
     {
         var quantizer = new ExpertQuantizer(format, Experts, rows, columns);
         for (var e = 0; e < Experts; e++)
@@ -131,7 +141,7 @@ public sealed class MoeOrtTests
         return quantizer.Result;
     }
 
-    private static float[] Deinterleave(float[] fused, bool even) =>
+    private float[] Deinterleave(float[] fused, bool even) =>
         Enumerable.Range(0, Inter).SelectMany(i => fused.AsSpan((2 * i + (even ? 0 : 1)) * Hidden, Hidden).ToArray()).ToArray();
 
     private static void AssertClose(float[] expected, float[] actual, float delta)
