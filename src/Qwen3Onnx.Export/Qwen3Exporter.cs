@@ -99,12 +99,10 @@ public static class Qwen3Exporter
         _ => DataType.Float,
     };
 
-    private static QuantizationRecipe? Recipe(ExportOptions options) => options.DType switch
-    {
-        ExportDType.Int4 => QuantizationRecipe.For(4, options.BlockSize, options.OutputBits) with { AccuracyLevel = options.AccuracyLevel ?? QuantizationRecipe.DefaultAccuracyLevel },
-        ExportDType.Int8 => QuantizationRecipe.For(8, options.BlockSize, options.OutputBits) with { AccuracyLevel = options.AccuracyLevel ?? QuantizationRecipe.DefaultAccuracyLevel },
-        _ => null,
-    };
+    private static QuantizationRecipe? Recipe(ExportOptions options) => options.IsQuantized
+        ? QuantizationRecipe.For(options.DType == ExportDType.Int4 ? 4 : 8, options.BlockSize, options.OutputBits)
+            with { AccuracyLevel = options.AccuracyLevel ?? QuantizationRecipe.DefaultAccuracyLevel }
+        : null;
 
     private static GraphFlavor Flavor(ExportOptions options, QuantizationRecipe? recipe) => options.ResolvedGraph switch
     {

@@ -19,6 +19,10 @@ internal static class MatrixConfigs
         Moe(experts: 8, topK: 3, normTopK: false, mlpOnly: [0, 2], kvHeads: 4),
     ];
 
+    /// <summary>Every seed of the matrix: the named configs (negative) and the random ones (1 … <paramref name="randomCount"/>).</summary>
+    public static IEnumerable<int> Seeds(int randomCount) =>
+        Enumerable.Range(-Named.Count, Named.Count).Concat(Enumerable.Range(1, randomCount));
+
     /// <summary>Seed n ≥ 1 is <see cref="RandomConfigs.FromSeed"/>; seed −n is the n-th named config.</summary>
     public static Qwen3Config FromSeed(int seed) => seed > 0 ? RandomConfigs.FromSeed(seed) : Named[-seed - 1];
 

@@ -45,5 +45,10 @@ public sealed record BlockQuantizationFormat
 
     public int BlocksPerRow(int columns) => (columns + BlockSize - 1) / BlockSize;
 
-    public int BytesPerRow(int columns) => BlocksPerRow(columns) * BlobSize;
+    /// <summary>Bytes of one row's codes: whole blobs when <see cref="RowLayout.BlockPadded"/>, else columns · bits / 8.</summary>
+    public int BytesPerRow(int columns, RowLayout layout = RowLayout.BlockPadded) =>
+        layout == RowLayout.BlockPadded ? BlocksPerRow(columns) * BlobSize : columns * Bits / 8;
+
+    /// <summary>Whether a <see cref="RowLayout.Contiguous"/> row of <paramref name="columns"/> codes ends on a byte boundary.</summary>
+    public bool FillsWholeBytes(long columns) => columns * Bits % 8 == 0;
 }

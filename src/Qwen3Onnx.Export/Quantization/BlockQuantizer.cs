@@ -16,7 +16,7 @@ public sealed class BlockQuantizer
     public BlockQuantizer(BlockQuantizationFormat format, int columns, RowLayout layout = RowLayout.BlockPadded)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
-        if (layout == RowLayout.Contiguous && columns * format.Bits % 8 != 0)
+        if (layout == RowLayout.Contiguous && !format.FillsWholeBytes(columns))
         {
             throw new ArgumentException($"{columns} columns of {format.Bits}-bit codes do not fill whole bytes", nameof(columns));
         }
@@ -36,7 +36,7 @@ public sealed class BlockQuantizer
 
     public int BlocksPerRow => Format.BlocksPerRow(Columns);
 
-    public int BytesPerRow => Layout == RowLayout.BlockPadded ? Format.BytesPerRow(Columns) : Columns * Format.Bits / 8;
+    public int BytesPerRow => Format.BytesPerRow(Columns, Layout);
 
     /// <summary>Quantizes whole rows; <paramref name="packed"/> and <paramref name="scales"/> are those rows' part of the output.</summary>
     public void QuantizeRows(ReadOnlySpan<float> rows, Span<byte> packed, Span<float> scales)

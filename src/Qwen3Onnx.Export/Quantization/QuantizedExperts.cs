@@ -7,7 +7,7 @@ namespace Qwen3Onnx.Export.Quantization;
 /// </summary>
 public sealed record QuantizedExperts(BlockQuantizationFormat Format, int Experts, int Rows, int Columns, byte[] Packed, float[] Scales)
 {
-    public long[] WeightShape => [Experts, Rows, Columns * Format.Bits / 8];
+    public long[] WeightShape => [Experts, Rows, Format.BytesPerRow(Columns, RowLayout.Contiguous)];
 
     public long[] ScalesShape => [Experts, Rows, Format.BlocksPerRow(Columns)];
 

@@ -166,12 +166,12 @@ internal sealed class WeightMap(GraphBuilder graph, IWeightSource source, DataTy
     /// <summary>GatherBlockQuantized and QMoE pack along the unpadded input axis (<see cref="RowLayout.Contiguous"/>): its codes must fill whole bytes.</summary>
     private static long ContiguousRowBytes(string name, long columns, BlockQuantizationFormat format)
     {
-        if (columns * format.Bits % 8 != 0)
+        if (!format.FillsWholeBytes(columns))
         {
             throw new Qwen3OnnxException($"{name}: {columns} input features do not pack into whole bytes at {format.Bits} bits; use int8");
         }
 
-        return columns * format.Bits / 8;
+        return format.BytesPerRow((int)columns, RowLayout.Contiguous);
     }
 
     private QuantizingStreamer Quantizing(BlockQuantizationFormat format) =>
