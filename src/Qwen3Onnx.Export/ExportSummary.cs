@@ -8,4 +8,8 @@ public sealed record ExportSummary(
     long BytesWritten,
     double Seconds,
     long PeakMemoryBytes,
-    bool ExternalData);
+    bool ExternalData)
+{
+    /// <summary>What the export left out or could not honour, one line each (e.g. ids genai_config.json cannot carry).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -12,7 +12,7 @@ namespace Qwen3Onnx.Export;
 
 /// <summary>
 /// Exports a Qwen3 checkpoint (or a preset with synthetic weights) to an export folder: model.onnx (+ model.onnx.data
-/// for large graphs), qwen3-onnx.json and the tokenizer files. Weights stream from the source to disk in tiles.
+/// for large graphs), qwen3-onnx.json, genai_config.json (ONNX Runtime GenAI) and the tokenizer files. Weights stream from the source to disk in tiles.
 /// </summary>
 public static class Qwen3Exporter
 {
@@ -41,6 +41,8 @@ public static class Qwen3Exporter
             Quantization = recipe?.ToManifest(),
         });
         File.WriteAllText(staging.PathOf(ExportManifest.FileName), manifest.ToJson());
+        var genAi = GenAiConfig.For(manifest);
+        File.WriteAllText(staging.PathOf(GenAiConfig.FileName), genAi.Json);
         long bytes = Directory.EnumerateFiles(staging.Path).Sum(f => new FileInfo(f).Length);
         progress?.Report(new ExportProgress("moving into place", 1, 1, bytes));
         staging.Commit();
@@ -51,7 +53,10 @@ public static class Qwen3Exporter
             bytes,
             clock.Elapsed.TotalSeconds,
             Process.GetCurrentProcess().PeakWorkingSet64,
-            external);
+            external)
+        {
+            Warnings = genAi.Warnings,
+        };
     }
 
     /// <summary>Builds the graph while streaming weights to model.onnx.data, then inlines them when small enough.</summary>

@@ -1,6 +1,7 @@
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Models.Weights;
 using Qwen3Onnx.Reference;
+using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Export.Tests;
 

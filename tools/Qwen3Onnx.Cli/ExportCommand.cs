@@ -143,6 +143,11 @@ internal static class ExportCommand
 
     private static void PrintSummary(ExportSummary summary)
     {
+        foreach (string warning in summary.Warnings)
+        {
+            Console.Error.WriteLine($"warning: {warning}");
+        }
+
         Console.WriteLine($"exported {summary.OutputFolder}");
         Console.WriteLine($"  layers:         {summary.Layers}");
         Console.WriteLine($"  parameters:     {summary.Parameters:N0}");

@@ -7,7 +7,10 @@ namespace Qwen3Onnx.Export.Package;
 internal static class PackageFiles
 {
     public static readonly IReadOnlyList<string> TokenizerFileNames =
-        ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", GenerationConfigReader.FileName, "special_tokens_map.json"];
+        [
+            "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "added_tokens.json", "special_tokens_map.json",
+            "chat_template.jinja", GenerationConfigReader.FileName,
+        ];
 
     /// <summary>Copies the tokenizer files the source folder has; returns their names.</summary>
     public static IReadOnlyList<string> CopyTokenizerFiles(string? sourceFolder, StagingFolder staging)

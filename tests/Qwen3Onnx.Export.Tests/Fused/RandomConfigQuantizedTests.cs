@@ -1,5 +1,6 @@
 using Qwen3Onnx.Export.Quantization;
 using Qwen3Onnx.Models.Weights;
+using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Export.Tests.Fused;
 

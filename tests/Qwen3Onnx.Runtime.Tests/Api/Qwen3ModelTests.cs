@@ -1,6 +1,7 @@
 using Qwen3Onnx.Models;
 using Qwen3Onnx.Runtime.Generation;
 using Qwen3Onnx.Runtime.Sampling;
+using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Runtime.Tests.Api;
 

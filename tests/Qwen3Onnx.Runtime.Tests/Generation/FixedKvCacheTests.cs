@@ -2,6 +2,7 @@ using Qwen3Onnx.Models;
 using Qwen3Onnx.Runtime.Generation;
 using Qwen3Onnx.Runtime.Session;
 using Qwen3Onnx.Runtime.Tests.Api;
+using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Runtime.Tests.Generation;
 

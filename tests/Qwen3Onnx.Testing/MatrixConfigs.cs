@@ -1,14 +1,14 @@
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Reference;
 
-namespace Qwen3Onnx.Export.Tests;
+namespace Qwen3Onnx.Testing;
 
 /// <summary>
 /// The configs every graph flavour is checked on: positive seeds are <see cref="RandomConfigs"/>; negative ones name
 /// hand-picked MoE routings the random draw rarely reaches (16 experts top-4 without renormalisation beside dense
 /// layers, top-1, every expert chosen, decoder_sparse_step 2).
 /// </summary>
-internal static class MatrixConfigs
+public static class MatrixConfigs
 {
     public static IReadOnlyList<Qwen3Config> Named { get; } =
     [
