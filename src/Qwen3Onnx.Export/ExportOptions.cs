@@ -54,6 +54,9 @@ public sealed record ExportOptions
     /// <summary>Compute logits for the last position only: [batch, 1, vocab].</summary>
     public bool LastTokenLogitsOnly { get; init; }
 
+    /// <summary>Write into a non-empty folder that is not an earlier export, beside its files (never replacing them).</summary>
+    public bool Force { get; init; }
+
     /// <summary>
     /// int4/int8: MatMulNBits' accuracy_level, the precision its activations are computed in: 0 (as the activations,
     /// exact against the dequantized weights) to 4 (int8 per block, ONNX Runtime's fast CPU path). Null means 4.

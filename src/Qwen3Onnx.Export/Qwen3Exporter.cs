@@ -19,9 +19,16 @@ public static class Qwen3Exporter
     public const string ModelFileName = "model.onnx";
     public const string DataFileName = "model.onnx.data";
 
+    /// <summary>
+    /// Fails unless <paramref name="outputFolder"/> may take an export: absent, empty, an earlier export (whose files
+    /// alone are replaced) or, with <paramref name="force"/>, a folder of other files, none of which is touched.
+    /// </summary>
+    public static void CheckOutputFolder(string outputFolder, bool force = false) => OutputFolder.Check(outputFolder, force);
+
     public static ExportSummary Export(ExportOptions options, IProgress<ExportProgress>? progress = null)
     {
         options.Validate();
+        var earlier = OutputFolder.Check(options.OutputFolder, options.Force);
         var clock = Stopwatch.StartNew();
         using var source = ExportSource.Open(options);
         var config = source.Config;
@@ -30,7 +37,7 @@ public static class Qwen3Exporter
         var recipe = Recipe(options);
         var flavor = Flavor(options, recipe);
         flavor.Require(config);
-        using var staging = StagingFolder.Create(options.OutputFolder);
+        using var staging = StagingFolder.Create(options.OutputFolder, earlier);
         bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress);
         var tokenizerFiles = PackageFiles.CopyTokenizerFiles(source.Folder, staging);
         var manifest = PackageFiles.Manifest(new ManifestFacts(

@@ -82,6 +82,32 @@ public sealed class ExportCommandErrorTests
     private static (int ExitCode, string StdOut, string StdErr) Export(params string[] arguments) =>
         CliProcess.RunAsync(new Dictionary<string, string> { ["HF_HUB_OFFLINE"] = "1" }, ["export", .. arguments]).GetAwaiter().GetResult();
 
+    [TestMethod]
+    public void OutNamingAFileFailsBeforeTheModelIsEvenLookedUp()
+    {
+        string file = Path.Combine(_root, "report.pdf");
+        File.WriteAllText(file, "the user's");
+
+        var (exitCode, _, stderr) = Export("--model", "Qwen/Qwen3-235B-A22B", "--out", file);
+
+        AssertOneErrorLine(exitCode, stderr, "report.pdf", "names a file");
+        Assert.AreEqual("the user's", File.ReadAllText(file));
+    }
+
+    [TestMethod]
+    public void ANonEmptyFolderThatIsNotAnExportIsRefusedAndKeepsItsFiles()
+    {
+        string folder = Path.Combine(_root, "documents");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "thesis.tex"), "years of work");
+
+        var (exitCode, _, stderr) = Export("--model", Fixture, "--out", folder);
+
+        AssertOneErrorLine(exitCode, stderr, "documents", "not an earlier qwen3-onnx export", "--force");
+        CollectionAssert.AreEqual(new[] { "thesis.tex" }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(new[] { folder }, Directory.GetDirectories(_root), "no staging folder may be left behind");
+    }
+
     private void AssertFails(string checkpoint, params string[] mentions)
     {
         string output = Path.Combine(_root, "out");

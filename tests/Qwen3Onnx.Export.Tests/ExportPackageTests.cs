@@ -111,15 +111,25 @@ public sealed class ExportPackageTests
     }
 
     [TestMethod]
-    public void ExportingAgainReplacesThePreviousFolder()
+    public void ExportingAgainRemovesTheEarlierExportsFilesItNoLongerWritesAndNothingElse()
     {
+        string source = ExportedFixtures.TempFolder("again-source");
+        Directory.CreateDirectory(source);
+        foreach (string file in Directory.EnumerateFiles(SharedFixtures.Model("tiny-qwen3")))
+        {
+            File.Copy(file, Path.Combine(source, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(source, "tokenizer.json"), "{}");
         string output = ExportedFixtures.TempFolder("again");
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "stale.txt"), "from an earlier export");
+        Qwen3Exporter.Export(new ExportOptions { SourceFolder = source, OutputFolder = output });
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "the user's");
+        File.Delete(Path.Combine(source, "tokenizer.json"));
 
-        Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model("tiny-qwen3"), OutputFolder = output });
+        Qwen3Exporter.Export(new ExportOptions { SourceFolder = source, OutputFolder = output });
 
-        Assert.IsFalse(File.Exists(Path.Combine(output, "stale.txt")));
+        Assert.IsFalse(File.Exists(Path.Combine(output, "tokenizer.json")), "written by the earlier export, not by this one");
+        Assert.AreEqual("the user's", File.ReadAllText(Path.Combine(output, "notes.txt")));
         Assert.IsTrue(File.Exists(Path.Combine(output, Qwen3Exporter.ModelFileName)));
     }
 }

@@ -47,13 +47,20 @@ internal static class ExportCommand
             Description = "int8/int4 only: MatMulNBits accuracy_level, 0 (float activations, exact) to 4 (int8 activations, default: the fast CPU kernels)",
         };
         var lastTokenLogits = new Option<bool>("--last-token-logits") { Description = "compute logits for the last position only ([batch, 1, vocab])" };
+        var force = new Option<bool>("--force") { Description = "write into a non-empty folder that is not an earlier export, beside its files (none is replaced or deleted)" };
         var synthetic = new Option<bool>("--synthetic-weights") { Description = "use seeded synthetic weights instead of the checkpoint's" };
         var seed = new Option<ulong>("--seed") { Description = "seed for --synthetic-weights", DefaultValueFactory = _ => 1 };
         var maxSeqLen = new Option<int?>("--max-seq-len") { Description = "longest past + new sequence (default: max_position_embeddings)" };
-        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, outputBits, accuracyLevel, lastTokenLogits, synthetic, seed, maxSeqLen };
+        var command = new Command("export", "export a Qwen3 checkpoint to ONNX") { model, revision, output, dtype, activations, graph, blockSize, outputBits, accuracyLevel, lastTokenLogits, force, synthetic, seed, maxSeqLen };
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(() =>
         {
             string requested = parse.GetValue(model)!;
+            if (parse.GetValue(output) is { } explicitOutput)
+            {
+                // Before any download or read: a wrong --out must fail in a second, not after the export.
+                Qwen3Exporter.CheckOutputFolder(explicitOutput, parse.GetValue(force));
+            }
+
             string source = ResolveModel(requested, parse.GetValue(revision)!, parse.GetValue(synthetic), cancellation);
             // A hub snapshot folder is named by its commit; name the default output after what the user asked for.
             string? outputFolder = parse.GetValue(output)
@@ -67,6 +74,7 @@ internal static class ExportCommand
                 OutputBits = parse.GetValue(outputBits),
                 AccuracyLevel = parse.GetValue(accuracyLevel),
                 LastTokenLogitsOnly = parse.GetValue(lastTokenLogits),
+                Force = parse.GetValue(force),
             });
             var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
             PrintSummary(summary);
@@ -99,6 +107,7 @@ internal static class ExportCommand
             OutputBits = args.OutputBits,
             AccuracyLevel = args.AccuracyLevel,
             LastTokenLogitsOnly = args.LastTokenLogitsOnly,
+            Force = args.Force,
             MaxSequenceLength = args.MaxSequenceLength,
         };
     }
@@ -171,5 +180,7 @@ internal static class ExportCommand
         public int? AccuracyLevel { get; init; }
 
         public bool LastTokenLogitsOnly { get; init; }
+
+        public bool Force { get; init; }
     }
 }

@@ -67,6 +67,7 @@ internal static class PackageFiles
             PadTokenId = generation.PadTokenId ?? (eos.Count > 0 ? eos[0] : null),
             Generation = generation,
             TokenizerFiles = facts.TokenizerFiles,
+            GenAiConfigFile = GenAiConfig.FileName,
         };
     }
 }

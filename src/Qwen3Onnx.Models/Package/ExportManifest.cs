@@ -65,6 +65,9 @@ public sealed record ExportManifest
 
     public GenerationDefaults Generation { get; init; } = new();
 
+    /// <summary>The ONNX Runtime GenAI config beside the model (null in exports made before it was written).</summary>
+    public string? GenAiConfigFile { get; init; }
+
     /// <summary>Tokenizer files copied beside the model (empty when the source had none).</summary>
     public IReadOnlyList<string> TokenizerFiles { get; init; } = [];
 
