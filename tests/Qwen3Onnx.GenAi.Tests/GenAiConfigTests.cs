@@ -109,12 +109,13 @@ public sealed class GenAiConfigTests
     public void Bf16ExportsNameTheCudaProvider()
     {
         string folder = GenAiExports.TempFolder("bf16");
-        Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model("tiny-qwen3"), OutputFolder = folder, DType = ExportDType.Bf16, Graph = ExportGraph.Fused });
+        var summary = Qwen3Exporter.Export(new ExportOptions { SourceFolder = SharedFixtures.Model("tiny-qwen3"), OutputFolder = folder, DType = ExportDType.Bf16, Graph = ExportGraph.Fused });
 
         var providers = Config(folder)["model"]!["decoder"]!["session_options"]!["provider_options"]!.AsArray();
 
         Assert.HasCount(1, providers);
         Assert.IsNotNull(providers[0]!["cuda"]);
+        Assert.IsTrue(summary.Warnings.Any(w => w.Contains("CUDA only", StringComparison.Ordinal)), string.Join("; ", summary.Warnings));
         Assert.IsEmpty(Config(GenAiExports.Folder("tiny-qwen3", "fused-fp16"))["model"]!["decoder"]!["session_options"]!["provider_options"]!.AsArray());
     }
 

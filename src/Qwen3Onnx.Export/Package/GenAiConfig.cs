@@ -60,12 +60,12 @@ internal static class GenAiConfig
             model["pad_token_id"] = padId;
         }
 
-        model["decoder"] = Decoder(manifest);
+        model["decoder"] = Decoder(manifest, warnings);
         var root = new JsonObject { ["model"] = model, ["search"] = Search(manifest, warnings) };
         return new GenAiConfigFile(root.ToJsonString(Indented), warnings);
     }
 
-    private static JsonObject Decoder(ExportManifest manifest)
+    private static JsonObject Decoder(ExportManifest manifest, List<string> warnings)
     {
         var config = manifest.Config;
         int layers = config.NumHiddenLayers;
@@ -75,6 +75,7 @@ internal static class GenAiConfig
         {
             // bfloat16 activations have no CPU kernels in ONNX Runtime; the CUDA provider is the only one that runs them.
             providers.Add(new JsonObject { ["cuda"] = new JsonObject() });
+            warnings.Add($"{FileName}: bfloat16 activations have no ONNX Runtime CPU kernels, so the config names the CUDA provider; under GenAI this export runs on CUDA only");
         }
 
         return new JsonObject
