@@ -25,7 +25,8 @@ public static class Qwen3Exporter
     /// </summary>
     public static void CheckOutputFolder(string outputFolder, bool force = false) => OutputFolder.Check(outputFolder, force);
 
-    public static ExportSummary Export(ExportOptions options, IProgress<ExportProgress>? progress = null)
+    /// <param name="cancellation">Stops the export within one tensor; the staging folder is deleted and nothing is written.</param>
+    public static ExportSummary Export(ExportOptions options, IProgress<ExportProgress>? progress = null, CancellationToken cancellation = default)
     {
         options.Validate();
         var earlier = OutputFolder.Check(options.OutputFolder, options.Force);
@@ -38,7 +39,8 @@ public static class Qwen3Exporter
         var flavor = Flavor(options, recipe);
         flavor.Require(config);
         using var staging = StagingFolder.Create(options.OutputFolder, earlier);
-        bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress);
+        bool external = WriteModel(new ModelJob(source, options, staging, flavor, maxSequenceLength), progress, cancellation);
+        cancellation.ThrowIfCancellationRequested();
         var tokenizerFiles = PackageFiles.CopyTokenizerFiles(source.Folder, staging);
         var manifest = PackageFiles.Manifest(new ManifestFacts(
             config, source.Folder, source.Description, options.DType, flavor.Name, external ? DataFileName : null, maxSequenceLength, tokenizerFiles)
@@ -67,12 +69,12 @@ public static class Qwen3Exporter
     }
 
     /// <summary>Builds the graph while streaming weights to model.onnx.data, then inlines them when small enough.</summary>
-    private static bool WriteModel(ModelJob job, IProgress<ExportProgress>? progress)
+    private static bool WriteModel(ModelJob job, IProgress<ExportProgress>? progress, CancellationToken cancellation)
     {
         var config = job.Source.Config;
         string dataPath = job.Staging.PathOf(DataFileName);
         bool external;
-        using (var data = new ExternalDataWriter(dataPath))
+        using (var data = new ExternalDataWriter(dataPath, cancellation: cancellation))
         {
             var graph = new GraphBuilder("model", data);
             var weights = new WeightMap(graph, job.Source.Weights, ActivationType(job.Options.ResolvedActivations));

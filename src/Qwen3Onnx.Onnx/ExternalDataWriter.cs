@@ -13,11 +13,14 @@ public sealed class ExternalDataWriter : IDisposable
     private readonly FileStream _file;
     private readonly BufferedStream _stream;
     private readonly int _alignment;
+    private readonly CancellationToken _cancellation;
 
-    public ExternalDataWriter(string path, int alignment = DefaultAlignment)
+    /// <param name="cancellation">Checked before each tensor, so an interrupted export stops within one tensor.</param>
+    public ExternalDataWriter(string path, int alignment = DefaultAlignment, CancellationToken cancellation = default)
     {
         Path = path;
         _alignment = alignment;
+        _cancellation = cancellation;
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1);
         _stream = new BufferedStream(_file, 1 << 20);
     }
@@ -36,6 +39,7 @@ public sealed class ExternalDataWriter : IDisposable
     /// </summary>
     public TensorProto Write(string name, TensorProto.Types.DataType type, IReadOnlyList<long> dims, Action<Stream> writeBytes)
     {
+        _cancellation.ThrowIfCancellationRequested();
         long expected = dims.Aggregate(1L, (a, b) => a * b) * ElementTypes.SizeOf(type);
         Pad();
         long offset = _stream.Position;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Qwen3Onnx.Export;
 using Qwen3Onnx.Hub;
 using Qwen3Onnx.Models;
@@ -76,9 +77,30 @@ internal static class ExportCommand
                 LastTokenLogitsOnly = parse.GetValue(lastTokenLogits),
                 Force = parse.GetValue(force),
             });
-            var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options) : ExportWithProgressBar(options);
-            PrintSummary(summary);
-            return 0;
+            // SIGINT and SIGTERM stop the export within one tensor instead of ending the process, so that its staging
+            // folder is deleted on the way out; the exit code is the shell's for that signal.
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            int signalExitCode = 130;
+            void Stop(PosixSignalContext context, int exitCode)
+            {
+                context.Cancel = true;
+                signalExitCode = exitCode;
+                interrupted.Cancel();
+            }
+
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, 130));
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, 143));
+            try
+            {
+                var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options, interrupted.Token) : ExportWithProgressBar(options, interrupted.Token);
+                PrintSummary(summary);
+                return 0;
+            }
+            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"error: export interrupted; nothing was written to {options.OutputFolder}");
+                return signalExitCode;
+            }
         })));
         return command;
     }
@@ -124,14 +146,14 @@ internal static class ExportCommand
         return DownloadCommand.ResolveWithProgressAsync(resolver, model, revision, cancellation).GetAwaiter().GetResult();
     }
 
-    private static ExportSummary ExportWithPlainLines(ExportOptions options)
+    private static ExportSummary ExportWithPlainLines(ExportOptions options, CancellationToken cancellation)
     {
         Console.WriteLine($"exporting to {options.OutputFolder}");
         return Qwen3Exporter.Export(options, new CallbackProgress<ExportProgress>(p =>
-            Console.WriteLine($"{p.Stage} {p.Completed}/{p.Total} ({Gigabytes(p.BytesWritten)} written)")));
+            Console.WriteLine($"{p.Stage} {p.Completed}/{p.Total} ({Gigabytes(p.BytesWritten)} written)")), cancellation);
     }
 
-    private static ExportSummary ExportWithProgressBar(ExportOptions options)
+    private static ExportSummary ExportWithProgressBar(ExportOptions options, CancellationToken cancellation)
     {
         ExportSummary? summary = null;
         AnsiConsole.Progress()
@@ -144,7 +166,7 @@ internal static class ExportCommand
                     task.Description = $"{p.Stage} ({Gigabytes(p.BytesWritten)})";
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Completed;
-                }));
+                }), cancellation);
                 task.Value = task.MaxValue;
             });
         return summary!;

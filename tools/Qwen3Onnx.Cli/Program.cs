@@ -7,4 +7,6 @@ foreach (var command in CliCommands.All())
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+// SIGINT/SIGTERM cancel the command's token; give an export time to stop within its current tensor and delete its
+// staging folder before the process is ended (System.CommandLine's default is 2 s).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
