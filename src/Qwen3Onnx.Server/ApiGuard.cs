@@ -5,7 +5,8 @@ namespace Qwen3Onnx.Server;
 /// <summary>
 /// Wraps every request: checks the bearer key on <c>/v1</c> and <c>/metrics</c> when one is set, and turns refusals
 /// (<see cref="ApiException"/>) and bad HTTP input into OpenAI error objects, so bad input never becomes a 500:
-/// 400 malformed JSON or field, 401 missing/wrong key, 404 unknown model, 413 body over the limit, 429 batch and queue full.
+/// 400 malformed JSON or field, 401 missing/wrong key, 404 unknown model or path, 405 wrong method, 413 body over the
+/// limit, 415 not JSON, 429 batch and queue full.
 /// </summary>
 internal static class ApiGuard
 {
@@ -15,6 +16,13 @@ internal static class ApiGuard
         {
             RequireKey(context, apiKey);
             await next(context);
+            if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+            {
+                // Routing answers an unknown path or method with an empty body; clients expect the error object.
+                await ResponseJson.WriteErrorAsync(context, context.Response.StatusCode == StatusCodes.Status404NotFound
+                    ? new ApiException(404, $"no such endpoint: {context.Request.Path}", code: "unknown_url")
+                    : new ApiException(405, $"{context.Request.Method} is not allowed on {context.Request.Path}", code: "method_not_allowed"));
+            }
         }
         catch (ApiException ex) when (!context.Response.HasStarted)
         {

@@ -58,6 +58,39 @@ public sealed class BadInputTests
     public async Task MalformedFieldIs400(string body, string? param) => await AssertErrorAsync(body, HttpStatusCode.BadRequest, param);
 
     [TestMethod]
+    public async Task InvalidUtf8Is400()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseAddress, "/v1/chat/completions"))
+        {
+            Content = new ByteArrayContent([.. System.Text.Encoding.UTF8.GetBytes($"{{\"model\": \"{_server.ModelName}\", \"messages\": [{{\"role\": \"user\", \"content\": \""), 0xC3, 0x28, .. "\"}]}"u8.ToArray()]),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+        await AssertErrorAsync(request, HttpStatusCode.BadRequest, null, "UTF-8");
+    }
+
+    [TestMethod]
+    [DataRow("text/plain")]
+    [DataRow("application/x-www-form-urlencoded")]
+    [DataRow(null)]
+    public async Task ABodyThatIsNotDeclaredJsonIs415(string? contentType)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseAddress, "/v1/chat/completions"))
+        {
+            Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Chat(UserHi, ""))),
+        };
+        request.Content.Headers.ContentType = contentType is null ? null : new(contentType);
+        await AssertErrorAsync(request, HttpStatusCode.UnsupportedMediaType, null, "application/json");
+    }
+
+    [TestMethod]
+    public async Task AnUnknownPathIs404WithTheErrorObject() =>
+        await AssertErrorAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.BaseAddress, "/v1/nothing-here")), HttpStatusCode.NotFound, null, "/v1/nothing-here");
+
+    [TestMethod]
+    public async Task AWrongMethodIs405WithTheErrorObject() =>
+        await AssertErrorAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.BaseAddress, "/v1/chat/completions")), HttpStatusCode.MethodNotAllowed, null, "GET");
+
+    [TestMethod]
     public async Task MissingKeyIs401()
     {
         using var response = await Http.SendAsync(SseReader.Post(_server.BaseAddress, "/v1/chat/completions", Chat(UserHi, "")));
@@ -80,6 +113,19 @@ public sealed class BadInputTests
         var request = SseReader.Post(_server.BaseAddress, "/v1/chat/completions", body);
         request.Headers.Authorization = new("Bearer", Key);
         return Http.SendAsync(request);
+    }
+
+    private static async Task AssertErrorAsync(HttpRequestMessage request, HttpStatusCode status, string? param, string mention)
+    {
+        request.Headers.Authorization = new("Bearer", Key);
+        using var response = await Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.AreEqual(status, response.StatusCode, text);
+        using var document = JsonDocument.Parse(text);
+        var error = document.RootElement.GetProperty("error");
+        StringAssert.Contains(error.GetProperty("message").GetString(), mention);
+        Assert.AreEqual(JsonValueKind.String, error.GetProperty("type").ValueKind);
+        Assert.AreEqual(param, error.GetProperty("param").GetString());
     }
 
     private static async Task AssertErrorAsync(string body, HttpStatusCode status, string? param)
