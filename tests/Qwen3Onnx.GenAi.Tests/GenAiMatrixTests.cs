@@ -1,4 +1,5 @@
 using Qwen3Onnx.Export;
+using Qwen3Onnx.Models;
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Runtime;
 using Qwen3Onnx.Runtime.Sampling;
@@ -26,7 +27,16 @@ public sealed class GenAiMatrixTests
         var config = MatrixConfigs.FromSeed(seed);
         string folder = GenAiExports.TempFolder($"matrix{seed}-{flavour}");
         var options = GenAiExports.Options(source: "", folder, flavour) with { SourceFolder = null, Config = config, SyntheticSeed = (ulong)(seed + 100) };
-        Qwen3Exporter.Export(options);
+        try
+        {
+            Qwen3Exporter.Export(options);
+        }
+        catch (Qwen3OnnxException ex) when (flavour == "int4" && ex.Message.Contains("do not pack into whole bytes at 4 bits", StringComparison.Ordinal))
+        {
+            // An odd expert width cannot be packed at 4 bits; the exporter refuses it up front (ExportGraphOptionTests).
+            return;
+        }
+
         using var ours = Qwen3Model.Load(folder);
         var random = new Random(seed);
         int[] Prompt(int length) => [.. Enumerable.Range(0, length).Select(_ => random.Next(3, config.VocabSize))];
@@ -47,5 +57,5 @@ public sealed class GenAiMatrixTests
 
     /// <summary>The fused graphs need head_dim % 8 == 0 (GroupQueryAttention); the exporter refuses the rest up front.</summary>
     private static IEnumerable<string> Flavours(Qwen3Config config) =>
-        config.HeadDim % 8 == 0 ? ["portable-fp32", "fused-fp32", "int8"] : ["portable-fp32"];
+        config.HeadDim % 8 == 0 ? ["portable-fp32", "fused-fp32", "int8", "int4"] : ["portable-fp32"];
 }
