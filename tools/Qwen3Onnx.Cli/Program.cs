@@ -7,6 +7,4 @@ foreach (var command in CliCommands.All())
     root.Subcommands.Add(command);
 }
 
-// SIGINT/SIGTERM cancel the command's token; give an export time to stop within its current tensor and delete its
-// staging folder before the process is ended (System.CommandLine's default is 2 s).
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+return await root.Parse(args).InvokeAsync();
