@@ -143,13 +143,7 @@ public sealed class GenAiConfigTests
     /// <summary>A writable copy of a fixture whose generation_config.json <paramref name="edit"/> changes.</summary>
     private static string CopyOfFixture(string fixture, Action<JsonObject> edit)
     {
-        string copy = GenAiExports.TempFolder($"{fixture}-source");
-        Directory.CreateDirectory(copy);
-        foreach (string file in Directory.EnumerateFiles(SharedFixtures.Model(fixture)))
-        {
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        }
-
+        string copy = GenAiExports.CopyOf(SharedFixtures.Model(fixture), $"{fixture}-source");
         string generationPath = Path.Combine(copy, "generation_config.json");
         var generation = JsonNode.Parse(File.ReadAllText(generationPath))!.AsObject();
         edit(generation);

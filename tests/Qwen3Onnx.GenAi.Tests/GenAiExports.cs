@@ -47,6 +47,19 @@ public sealed class GenAiExports
 
     public static string TempFolder(string name) => Path.Combine(Root, $"{name}-{Guid.NewGuid():N}");
 
+    /// <summary>A writable temp copy of <paramref name="folder"/>'s files (a checkpoint to edit, or to add files to).</summary>
+    public static string CopyOf(string folder, string name)
+    {
+        string copy = TempFolder(name);
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.EnumerateFiles(folder))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
     [AssemblyCleanup]
     public static void DeleteExports()
     {

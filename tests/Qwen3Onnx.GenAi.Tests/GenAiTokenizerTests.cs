@@ -72,13 +72,7 @@ public sealed class GenAiTokenizerTests
 
     private static (string, ExportSummary) ExportWithRealTokenizer()
     {
-        string source = GenAiExports.TempFolder("real-tokenizer-source");
-        Directory.CreateDirectory(source);
-        foreach (string file in Directory.EnumerateFiles(RealTokenizer.Folder))
-        {
-            File.Copy(file, Path.Combine(source, Path.GetFileName(file)));
-        }
-
+        string source = GenAiExports.CopyOf(RealTokenizer.Folder, "real-tokenizer-source");
         File.WriteAllText(Path.Combine(source, "config.json"), """
             {"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "vocab_size": 151936, "hidden_size": 32,
              "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
