@@ -34,6 +34,11 @@ public sealed partial record ModelSource
             return new ModelSource(Path.GetFullPath(model), null);
         }
 
+        if (File.Exists(model))
+        {
+            throw new Qwen3OnnxException($"--model '{model}' is a file; give the checkpoint folder that holds config.json and the *.safetensors files");
+        }
+
         if (LooksLikePath(model))
         {
             throw new Qwen3OnnxException($"model folder '{model}' does not exist");

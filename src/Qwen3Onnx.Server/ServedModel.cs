@@ -35,6 +35,8 @@ public sealed class ServedModel : IDisposable
     public static ServedModel Open(ServerOptions options)
     {
         string folder = Path.GetFullPath(options.ModelFolder);
+        // The manifest first: its errors say what the folder should be; a tokenizer error would mislead.
+        _ = Models.Package.ExportManifest.ReadFolder(folder);
         var tokenizer = Qwen3Tokenizer.Load(folder);
         var session = Qwen3Session.Open(folder);
         string name = options.ModelName ?? Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));

@@ -53,29 +53,29 @@ internal static class SettingsReader
         };
     }
 
+    /// <summary>Fields are type-checked here; their bounds are <see cref="SamplingRequest"/>'s, shared with the CLI.</summary>
     private static SamplingOptions Sampling(JsonElement root, SamplingOptions defaults)
     {
-        double? temperature = RequestFields.Number(root, "temperature", 0, 2);
-        long? topK = RequestFields.Integer(root, "top_k", -1, int.MaxValue);
-        long? seed = RequestFields.Integer(root, "seed", long.MinValue, long.MaxValue);
+        var request = new SamplingRequest
+        {
+            Temperature = Number(root, "temperature"),
+            TopK = RequestFields.Integer(root, "top_k", long.MinValue, long.MaxValue),
+            TopP = Number(root, "top_p"),
+            MinP = Number(root, "min_p"),
+            RepetitionPenalty = Number(root, "repetition_penalty"),
+            PresencePenalty = Number(root, "presence_penalty"),
+            FrequencyPenalty = Number(root, "frequency_penalty"),
+            Seed = RequestFields.Integer(root, "seed", long.MinValue, long.MaxValue) is { } seed ? unchecked((ulong)seed) : null,
+        };
         try
         {
-            return defaults with
-            {
-                Greedy = temperature is null ? defaults.Greedy : temperature == 0,
-                Temperature = (float)(temperature ?? defaults.Temperature),
-                TopP = (float)(RequestFields.Number(root, "top_p", double.Epsilon, 1) ?? defaults.TopP),
-                TopK = topK is null ? defaults.TopK : (int)Math.Max(topK.Value, 0),
-                MinP = (float)(RequestFields.Number(root, "min_p", 0, 1) ?? defaults.MinP),
-                PresencePenalty = (float)(RequestFields.Number(root, "presence_penalty", -2, 2) ?? 0),
-                FrequencyPenalty = (float)(RequestFields.Number(root, "frequency_penalty", -2, 2) ?? 0),
-                RepetitionPenalty = (float)(RequestFields.Number(root, "repetition_penalty", double.Epsilon, 10) ?? defaults.RepetitionPenalty),
-                Seed = seed is { } value ? unchecked((ulong)value) : null,
-            };
+            return request.ApplyTo(defaults);
         }
-        catch (Qwen3OnnxException ex)
+        catch (SamplingRequestException ex)
         {
-            throw new ApiException(400, ex.Message, code: "invalid_value");
+            throw new ApiException(400, ex.Message, ex.Field, code: "invalid_value");
         }
     }
+
+    private static double? Number(JsonElement root, string name) => RequestFields.Number(root, name, double.MinValue, double.MaxValue);
 }

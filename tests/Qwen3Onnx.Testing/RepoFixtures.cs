@@ -8,6 +8,9 @@ public static class RepoFixtures
 {
     private static readonly Lazy<string> Root = new(FindRoot);
 
+    /// <summary>The repository's root folder (the one holding <c>tests/</c>).</summary>
+    public static string RepoRoot => Path.GetDirectoryName(Path.GetDirectoryName(Root.Value))!;
+
     public static string Model(string name) => Path.Combine(Root.Value, name);
 
     private static string FindRoot()

@@ -109,6 +109,11 @@ internal static class ExportCommand
     {
         var dtype = ExportOptions.ParseDType(args.DType);
         bool isFolder = Directory.Exists(args.Model);
+        if (File.Exists(args.Model))
+        {
+            throw new Qwen3OnnxException($"--model '{args.Model}' is a file; give the checkpoint folder that holds config.json and the *.safetensors files");
+        }
+
         if (!isFolder && !Qwen3Presets.TryGet(args.Model, out _))
         {
             throw new Qwen3OnnxException(

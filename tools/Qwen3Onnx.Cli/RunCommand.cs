@@ -80,6 +80,7 @@ public static class RunCommand
             }
 
             var promptIds = ids ?? model.EncodePrompt(prompt!, options.EnableThinking);
+            NoteCap(options.MaxNewTokens, promptIds.Length, model.ContextLength, error);
             var result = parse.GetValue(Json) ? PrintJson(model, promptIds, options, output) : Stream(model, promptIds, options, output);
             PrintStats(result.Usage, error);
             return 0;
@@ -97,25 +98,26 @@ public static class RunCommand
         EnableThinking = !parse.GetValue(NoThink),
     };
 
-    /// <summary>The export's defaults, overridden by the flags; any sampling flag asks for sampling, --greedy for none.</summary>
-    private static SamplingOptions Sampling(ParseResult parse, SamplingOptions defaults)
+    /// <summary>The export's defaults, overridden by the flags, through the mapper the server and ChatOptions use too.</summary>
+    private static SamplingOptions Sampling(ParseResult parse, SamplingOptions defaults) => new SamplingRequest
     {
-        bool sample = new object?[] { parse.GetValue(Temperature), parse.GetValue(TopK), parse.GetValue(TopP), parse.GetValue(MinP), parse.GetValue(Seed) }.Any(v => v is not null);
-        if (sample && parse.GetValue(Greedy))
-        {
-            throw new Qwen3OnnxException("run: --greedy does not go with --temperature, --top-k, --top-p, --min-p or --seed");
-        }
+        Greedy = parse.GetValue(Greedy),
+        Temperature = parse.GetValue(Temperature),
+        TopK = parse.GetValue(TopK),
+        TopP = parse.GetValue(TopP),
+        MinP = parse.GetValue(MinP),
+        Seed = parse.GetValue(Seed),
+        RepetitionPenalty = parse.GetValue(RepetitionPenalty),
+    }.ApplyTo(defaults);
 
-        return defaults with
+    /// <summary>Generation stops where the context ends; a larger request is not refused, but the user hears of the cap.</summary>
+    private static void NoteCap(int maxNewTokens, int promptTokens, int context, TextWriter error)
+    {
+        int room = Math.Max(context - promptTokens, 0);
+        if (maxNewTokens > room)
         {
-            Greedy = parse.GetValue(Greedy) || (defaults.Greedy && !sample),
-            Temperature = parse.GetValue(Temperature) ?? defaults.Temperature,
-            TopK = parse.GetValue(TopK) ?? defaults.TopK,
-            TopP = parse.GetValue(TopP) ?? defaults.TopP,
-            MinP = parse.GetValue(MinP) ?? defaults.MinP,
-            Seed = parse.GetValue(Seed) ?? defaults.Seed,
-            RepetitionPenalty = parse.GetValue(RepetitionPenalty) ?? defaults.RepetitionPenalty,
-        };
+            error.WriteLine($"note: --max-new-tokens {maxNewTokens} is capped at {room}: the context holds {context} tokens and the prompt takes {promptTokens}");
+        }
     }
 
     private static int[]? ParseIds(string? text)

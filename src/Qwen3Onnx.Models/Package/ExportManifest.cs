@@ -101,6 +101,11 @@ public sealed record ExportManifest
     /// <summary>Reads <c>qwen3-onnx.json</c> from an export folder; errors name the folder or file.</summary>
     public static ExportManifest ReadFolder(string folder)
     {
+        if (File.Exists(folder))
+        {
+            throw new Qwen3OnnxException($"{folder}: is a file; give the export folder that holds {FileName} (written by 'qwen3-onnx export')");
+        }
+
         if (!Directory.Exists(folder))
         {
             throw new Qwen3OnnxException($"{folder}: export folder not found");

@@ -162,6 +162,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private static Dictionary<string, Entry> ParseHeader(string path, byte[] headerBytes, long dataLength)
     {
+        // JsonDocument parses bytes that are not UTF-8 but throws InvalidOperationException when a string is read.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            throw new Qwen3OnnxException($"{path}: safetensors header is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

@@ -5,7 +5,7 @@ namespace Qwen3Onnx.Runtime.Chat;
 
 /// <summary>
 /// <see cref="ChatOptions"/> → <see cref="GenerationOptions"/> over the model's defaults. Setting temperature, top-p,
-/// top-k, min-p or a seed asks for sampling even when the export's defaults are greedy. Extra keys in
+/// top-k, min-p or a seed asks for sampling even when the export's defaults are greedy (bounds: <see cref="SamplingRequest"/>). Extra keys in
 /// <see cref="ChatOptions.AdditionalProperties"/>: <c>min_p</c>, <c>repetition_penalty</c>, <c>enable_thinking</c>.
 /// </summary>
 internal static class ChatOptionsMapping
@@ -26,19 +26,17 @@ internal static class ChatOptionsMapping
         float? minP = extra is not null && extra.TryGetValue(MinPKey, out float min) ? min : null;
         float? repetition = extra is not null && extra.TryGetValue(RepetitionPenaltyKey, out float penalty) ? penalty : null;
         bool thinking = extra is null || !extra.TryGetValue(EnableThinkingKey, out bool enable) || enable;
-        bool sample = options.Temperature > 0 || options.TopP is not null || options.TopK > 1 || minP > 0 || options.Seed is not null;
-        var sampling = defaults with
+        var sampling = new SamplingRequest
         {
-            Greedy = defaults.Greedy && !sample,
-            Temperature = options.Temperature ?? defaults.Temperature,
-            TopP = options.TopP ?? defaults.TopP,
-            TopK = options.TopK ?? defaults.TopK,
-            MinP = minP ?? defaults.MinP,
-            Seed = options.Seed is long seed ? unchecked((ulong)seed) : defaults.Seed,
-            PresencePenalty = options.PresencePenalty ?? defaults.PresencePenalty,
-            FrequencyPenalty = options.FrequencyPenalty ?? defaults.FrequencyPenalty,
-            RepetitionPenalty = repetition ?? defaults.RepetitionPenalty,
-        };
+            Temperature = options.Temperature,
+            TopP = options.TopP,
+            TopK = options.TopK,
+            MinP = minP,
+            Seed = options.Seed is long seed ? unchecked((ulong)seed) : null,
+            PresencePenalty = options.PresencePenalty,
+            FrequencyPenalty = options.FrequencyPenalty,
+            RepetitionPenalty = repetition,
+        }.ApplyTo(defaults);
         return generation with
         {
             Sampling = sampling,

@@ -20,7 +20,7 @@ public static class BenchExportCache
 
     public static string Resolve(BenchSettings settings, TextWriter log)
     {
-        if (Directory.Exists(settings.Model))
+        if (Directory.Exists(settings.Model) || File.Exists(settings.Model))
         {
             return ExistingExport(settings.Model);
         }
@@ -85,6 +85,7 @@ public static class BenchExportCache
     // The exporter builds only the portable graph so far; once ExportOptions carries a graph flavour this becomes its parser.
     private static string ExistingExport(string folder)
     {
+        _ = ExportManifest.ReadFolder(folder);
         if (!File.Exists(Path.Combine(folder, ExportManifest.FileName)))
         {
             throw new Qwen3OnnxException($"{folder}: not an export folder (no {ExportManifest.FileName}); export it first or pass a preset with --synthetic-weights");
