@@ -10,7 +10,8 @@ internal static class RequestFields
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            // A repeated key has no agreed meaning (first wins? last?), so it is refused instead of guessed at.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {

@@ -58,29 +58,26 @@ public sealed class BadInputTests
     public async Task MalformedFieldIs400(string body, string? param) => await AssertErrorAsync(body, HttpStatusCode.BadRequest, param);
 
     [TestMethod]
-    public async Task InvalidUtf8Is400()
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseAddress, "/v1/chat/completions"))
-        {
-            Content = new ByteArrayContent([.. System.Text.Encoding.UTF8.GetBytes($"{{\"model\": \"{_server.ModelName}\", \"messages\": [{{\"role\": \"user\", \"content\": \""), 0xC3, 0x28, .. "\"}]}"u8.ToArray()]),
-        };
-        request.Content.Headers.ContentType = new("application/json");
-        await AssertErrorAsync(request, HttpStatusCode.BadRequest, null, "UTF-8");
-    }
+    public async Task InvalidUtf8Is400() =>
+        await AssertErrorAsync(
+            PostBytes([.. System.Text.Encoding.UTF8.GetBytes($"{{\"model\": \"{_server.ModelName}\", \"messages\": [{{\"role\": \"user\", \"content\": \""), 0xC3, 0x28, .. "\"}]}"u8.ToArray()], "application/json"),
+            HttpStatusCode.BadRequest,
+            null,
+            "UTF-8");
 
     [TestMethod]
     [DataRow("text/plain")]
     [DataRow("application/x-www-form-urlencoded")]
     [DataRow(null)]
-    public async Task ABodyThatIsNotDeclaredJsonIs415(string? contentType)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseAddress, "/v1/chat/completions"))
-        {
-            Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Chat(UserHi, ""))),
-        };
-        request.Content.Headers.ContentType = contentType is null ? null : new(contentType);
-        await AssertErrorAsync(request, HttpStatusCode.UnsupportedMediaType, null, "application/json");
-    }
+    public async Task ABodyThatIsNotDeclaredJsonIs415(string? contentType) =>
+        await AssertErrorAsync(PostBytes(System.Text.Encoding.UTF8.GetBytes(Chat(UserHi, "")), contentType), HttpStatusCode.UnsupportedMediaType, null, "application/json");
+
+    [TestMethod]
+    [DataRow("{\"model\": \"M\", \"model\": \"M\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", "model")]
+    [DataRow("{\"model\": \"M\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\", \"content\": \"ho\"}]}", "content")]
+    [DataRow("{\"model\": \"M\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"a\", \"text\": \"b\"}]}]}", "text")]
+    public async Task ARepeatedKeyIs400NamingIt(string body, string key) =>
+        await AssertErrorAsync(PostBytes(System.Text.Encoding.UTF8.GetBytes(body.Replace("\"M\"", $"\"{_server.ModelName}\"", StringComparison.Ordinal)), "application/json"), HttpStatusCode.BadRequest, null, key);
 
     [TestMethod]
     public async Task AnUnknownPathIs404WithTheErrorObject() =>
@@ -139,5 +136,12 @@ public sealed class BadInputTests
         Assert.AreEqual(JsonValueKind.String, error.GetProperty("type").ValueKind);
         Assert.IsTrue(error.TryGetProperty("code", out _));
         Assert.AreEqual(param, error.GetProperty("param").GetString());
+    }
+
+    private HttpRequestMessage PostBytes(byte[] body, string? contentType)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseAddress, "/v1/chat/completions")) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = contentType is null ? null : new(contentType);
+        return request;
     }
 }

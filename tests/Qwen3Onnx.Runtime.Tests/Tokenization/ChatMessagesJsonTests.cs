@@ -51,6 +51,15 @@ public sealed class ChatMessagesJsonTests
     }
 
     [TestMethod]
+    public void ARepeatedKeyIsRefusedNamingIt()
+    {
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => ChatMessagesJson.ParseMessages("[{\"role\": \"user\", \"content\": \"a\", \"content\": \"b\"}]", "m.json"));
+
+        StringAssert.StartsWith(error.Message, "m.json: not valid JSON (");
+        StringAssert.Contains(error.Message, "content");
+    }
+
+    [TestMethod]
     public void AMissingFileNamesThePath()
     {
         string path = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.json");
