@@ -5,7 +5,7 @@ using Qwen3Onnx.Runtime.Sampling;
 namespace Qwen3Onnx.Server;
 
 /// <summary>
-/// Reads the fields chat and text completions share: model, n, max tokens (capped by the context), stop, stream
+/// Reads the fields chat and text completions share: model, n, max tokens (at most what the context leaves), stop, stream
 /// and sampling (OpenAI's plus the top_k / min_p / repetition_penalty extensions) over the model's defaults.
 /// </summary>
 internal static class SettingsReader
@@ -40,12 +40,23 @@ internal static class SettingsReader
             throw new ApiException(400, $"the prompt has {prompt.Length} tokens; the model's context is {model.ContextLength}", "messages", code: "context_length_exceeded");
         }
 
-        long? requested = RequestFields.Integer(root, "max_completion_tokens", 1, int.MaxValue) ?? RequestFields.Integer(root, "max_tokens", 1, int.MaxValue);
+        string limitField = RequestFields.Field(root, "max_completion_tokens") is null ? "max_tokens" : "max_completion_tokens";
+        long? requested = RequestFields.Integer(root, limitField, 1, int.MaxValue);
+        if (requested > room)
+        {
+            // As OpenAI and vLLM do: a limit the context cannot hold is refused, not quietly lowered.
+            throw new ApiException(
+                400,
+                $"{limitField} is {requested}, but the prompt takes {prompt.Length} of the model's context of {model.ContextLength} tokens, leaving {room}",
+                limitField,
+                code: "context_length_exceeded");
+        }
+
         return new GenerationSettings
         {
             Prompt = prompt,
             Sampling = Sampling(root, model.DefaultSampling),
-            MaxTokens = (int)Math.Min(requested ?? room, room),
+            MaxTokens = (int)(requested ?? room),
             Stops = RequestFields.Stops(root),
             Stream = RequestFields.Bool(root, "stream") ?? false,
             IncludeUsage = RequestFields.Field(root, "stream_options") is { ValueKind: JsonValueKind.Object } streamOptions

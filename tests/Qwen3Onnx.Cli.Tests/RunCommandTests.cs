@@ -135,7 +135,31 @@ public sealed class RunCommandTests
 
     [TestMethod]
     public void AnOutOfRangeSamplingValueIsAnError() =>
-        AssertError("sampling option 'top_p' must be in (0, 1] (got 1.5)", "--model", Export("tiny-qwen3"), "--prompt-ids", "1", "--top-p", "1.5");
+        AssertError("run: --top-p must be in (0, 1] (got 1.5)", "--model", Export("tiny-qwen3"), "--prompt-ids", "1", "--top-p", "1.5");
+
+    [TestMethod]
+    public void ATemperatureTheServerWouldRefuseIsRefusedToo() =>
+        AssertError("run: --temperature must be between 0 and 2 (got 1000000000)", "--model", Export("tiny-qwen3"), "--prompt-ids", "1", "--temperature", "1e9");
+
+    [TestMethod]
+    public void MaxNewTokensPastTheContextSaysItIsCapped()
+    {
+        var (exitCode, output, error) = Invoke("--model", Export("tiny-qwen3"), "--prompt-ids", "1,2,3", "--greedy", "--max-new-tokens", "100000000", "--json");
+
+        Assert.AreEqual(0, exitCode, error);
+        StringAssert.StartsWith(error, "note: --max-new-tokens 100000000 is capped at 253: the context holds 256 tokens and the prompt takes 3");
+        using var json = JsonDocument.Parse(output);
+        Assert.AreEqual(253, json.RootElement.GetProperty("new_tokens").GetInt32());
+    }
+
+    [TestMethod]
+    public void TheDefaultMaxNewTokensIsCappedWithoutANote()
+    {
+        var (exitCode, _, error) = Invoke("--model", Export("tiny-qwen3"), "--prompt-ids", "1,2,3", "--greedy", "--json");
+
+        Assert.AreEqual(0, exitCode, error);
+        Assert.DoesNotContain("note:", error);
+    }
 
     private static void AssertError(string message, params string[] arguments)
     {

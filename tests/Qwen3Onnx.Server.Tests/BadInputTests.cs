@@ -33,6 +33,12 @@ public sealed class BadInputTests
         await AssertErrorAsync(Chat(UserHi, ", \"max_tokens\": -5"), HttpStatusCode.BadRequest, "max_tokens");
 
     [TestMethod]
+    [DataRow("max_tokens")]
+    [DataRow("max_completion_tokens")]
+    public async Task AMaxTokensPastTheContextIs400NotAQuietCap(string field) =>
+        await AssertErrorAsync(Chat(UserHi, $", \"{field}\": 100000000"), HttpStatusCode.BadRequest, field);
+
+    [TestMethod]
     public async Task OutOfRangeTemperatureIs400() =>
         await AssertErrorAsync(Chat(UserHi, ", \"temperature\": 7"), HttpStatusCode.BadRequest, "temperature");
 

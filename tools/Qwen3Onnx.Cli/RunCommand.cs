@@ -80,7 +80,11 @@ public static class RunCommand
             }
 
             var promptIds = ids ?? model.EncodePrompt(prompt!, options.EnableThinking);
-            NoteCap(options.MaxNewTokens, promptIds.Length, model.ContextLength, error);
+            if (parse.GetResult(MaxNewTokens) is { Implicit: false })
+            {
+                NoteCap(options.MaxNewTokens, promptIds.Length, model.ContextLength, error);
+            }
+
             var result = parse.GetValue(Json) ? PrintJson(model, promptIds, options, output) : Stream(model, promptIds, options, output);
             PrintStats(result.Usage, error);
             return 0;
@@ -99,7 +103,19 @@ public static class RunCommand
     };
 
     /// <summary>The export's defaults, overridden by the flags, through the mapper the server and ChatOptions use too.</summary>
-    private static SamplingOptions Sampling(ParseResult parse, SamplingOptions defaults) => new SamplingRequest
+    private static SamplingOptions Sampling(ParseResult parse, SamplingOptions defaults)
+    {
+        try
+        {
+            return SamplingFlags(parse).ApplyTo(defaults, field => "--" + field.Replace('_', '-'));
+        }
+        catch (SamplingRequestException ex)
+        {
+            throw new Qwen3OnnxException($"run: {ex.Message}", ex);
+        }
+    }
+
+    private static SamplingRequest SamplingFlags(ParseResult parse) => new()
     {
         Greedy = parse.GetValue(Greedy),
         Temperature = parse.GetValue(Temperature),
@@ -108,13 +124,13 @@ public static class RunCommand
         MinP = parse.GetValue(MinP),
         Seed = parse.GetValue(Seed),
         RepetitionPenalty = parse.GetValue(RepetitionPenalty),
-    }.ApplyTo(defaults);
+    };
 
     /// <summary>Generation stops where the context ends; a larger request is not refused, but the user hears of the cap.</summary>
     private static void NoteCap(int maxNewTokens, int promptTokens, int context, TextWriter error)
     {
-        int room = Math.Max(context - promptTokens, 0);
-        if (maxNewTokens > room)
+        int room = context - promptTokens;
+        if (maxNewTokens > room && room > 0)
         {
             error.WriteLine($"note: --max-new-tokens {maxNewTokens} is capped at {room}: the context holds {context} tokens and the prompt takes {promptTokens}");
         }

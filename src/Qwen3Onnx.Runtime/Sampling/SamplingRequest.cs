@@ -31,21 +31,28 @@ public sealed record SamplingRequest
 
     public double? FrequencyPenalty { get; init; }
 
-    /// <summary>The defaults with what was asked; throws <see cref="SamplingRequestException"/> naming the first bad field.</summary>
-    public SamplingOptions ApplyTo(SamplingOptions defaults)
+    /// <summary>
+    /// The defaults with what was asked; throws <see cref="SamplingRequestException"/> naming the first bad field.
+    /// <paramref name="spell"/> turns a field's OpenAI name (<c>top_p</c>) into the caller's (<c>--top-p</c>), so
+    /// the message is the same on every surface but for the names the user typed.
+    /// </summary>
+    public SamplingOptions ApplyTo(SamplingOptions defaults, Func<string, string>? spell = null)
     {
         ArgumentNullException.ThrowIfNull(defaults);
-        double? temperature = Bounded("temperature", Temperature, 0, 2, "between 0 and 2");
-        long? topK = TopK is { } k && k < -1 ? throw Refuse("top_k", "an integer >= 0 (0 or -1: every token)", k) : TopK;
-        double? topP = Bounded("top_p", TopP, double.Epsilon, 1, "in (0, 1]");
-        double? minP = Bounded("min_p", MinP, 0, 1, "between 0 and 1");
-        double? repetition = Bounded("repetition_penalty", RepetitionPenalty, double.Epsilon, 10, "in (0, 10]");
-        double? presence = Bounded("presence_penalty", PresencePenalty, -2, 2, "between -2 and 2");
-        double? frequency = Bounded("frequency_penalty", FrequencyPenalty, -2, 2, "between -2 and 2");
+        spell ??= field => field;
+        double? temperature = Bounded("temperature", Temperature, 0, 2, "between 0 and 2", spell);
+        long? topK = TopK is { } k && k < -1 ? throw Refuse("top_k", "an integer >= 0 (0 or -1: every token)", k, spell) : TopK;
+        double? topP = Bounded("top_p", TopP, double.Epsilon, 1, "in (0, 1]", spell);
+        double? minP = Bounded("min_p", MinP, 0, 1, "between 0 and 1", spell);
+        double? repetition = Bounded("repetition_penalty", RepetitionPenalty, double.Epsilon, 10, "in (0, 10]", spell);
+        double? presence = Bounded("presence_penalty", PresencePenalty, -2, 2, "between -2 and 2", spell);
+        double? frequency = Bounded("frequency_penalty", FrequencyPenalty, -2, 2, "between -2 and 2", spell);
         bool sample = temperature > 0 || topP is not null || topK > 1 || minP > 0 || Seed is not null;
         if (Greedy && sample)
         {
-            throw new SamplingRequestException("greedy", "greedy decoding does not go with temperature, top_k, top_p, min_p or seed");
+            throw new SamplingRequestException(
+                "greedy",
+                $"{spell("greedy")} does not go with {spell("temperature")}, {spell("top_k")}, {spell("top_p")}, {spell("min_p")} or {spell("seed")}");
         }
 
         return defaults with
@@ -62,9 +69,9 @@ public sealed record SamplingRequest
         };
     }
 
-    private static double? Bounded(string field, double? value, double min, double max, string range) =>
-        value is { } v && !(v >= min && v <= max) ? throw Refuse(field, range, v) : value;
+    private static double? Bounded(string field, double? value, double min, double max, string range, Func<string, string> spell) =>
+        value is { } v && !(v >= min && v <= max) ? throw Refuse(field, range, v, spell) : value;
 
-    private static SamplingRequestException Refuse(string field, string range, IFormattable value) =>
-        new(field, $"{field} must be {range} (got {value.ToString(null, CultureInfo.InvariantCulture)})");
+    private static SamplingRequestException Refuse(string field, string range, IFormattable value, Func<string, string> spell) =>
+        new(field, $"{spell(field)} must be {range} (got {value.ToString(null, CultureInfo.InvariantCulture)})");
 }
