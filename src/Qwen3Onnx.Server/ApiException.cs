@@ -22,5 +22,13 @@ public sealed class ApiException : Exception
 
     public static ApiException BadField(string param, string message) => new(400, message, param, code: "invalid_value");
 
+    /// <summary>What the model run threw, as the server's own fault.</summary>
+    public static ApiException GenerationFailed(Exception error) =>
+        new(500, $"generation failed: {error.Message.ReplaceLineEndings(" ")}", type: "server_error");
+
+    /// <summary>A request that came, or was still running, after the server began to shut down.</summary>
+    public static ApiException ShuttingDown() =>
+        new(503, "the server is shutting down; retry the request on another instance", type: "server_error", code: "server_shutting_down");
+
     public object ToBody() => new { error = new { message = Message, type = Type, param = Param, code = Code } };
 }

@@ -6,14 +6,21 @@ namespace Qwen3Onnx.Server;
 /// Wraps every request: checks the bearer key on <c>/v1</c> and <c>/metrics</c> when one is set, and turns refusals
 /// (<see cref="ApiException"/>) and bad HTTP input into OpenAI error objects, so bad input never becomes a 500:
 /// 400 malformed JSON or field, 401 missing/wrong key, 404 unknown model or path, 405 wrong method, 413 body over the
-/// limit, 415 not JSON, 429 batch and queue full.
+/// limit, 415 not JSON, 429 batch and queue full, 503 shutting down.
 /// </summary>
 internal static class ApiGuard
 {
-    public static async Task InvokeAsync(HttpContext context, RequestDelegate next, string? apiKey)
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next, string? apiKey, Func<bool> draining)
     {
         try
         {
+            if (draining())
+            {
+                // Keep-alive clients should take their next request elsewhere.
+                context.Response.Headers.Connection = "close";
+                throw ApiException.ShuttingDown();
+            }
+
             RequireKey(context, apiKey);
             await next(context);
             if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
@@ -38,7 +45,7 @@ internal static class ApiGuard
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            await ResponseJson.WriteErrorAsync(context, new ApiException(500, $"generation failed: {ex.Message.ReplaceLineEndings(" ")}", type: "server_error"));
+            await ResponseJson.WriteErrorAsync(context, ApiException.GenerationFailed(ex));
         }
     }
 

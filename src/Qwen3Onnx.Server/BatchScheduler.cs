@@ -24,6 +24,8 @@ public sealed class BatchScheduler : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _admitted;
+    private volatile bool _draining;
+    private bool _disposed;
 
     public BatchScheduler(Qwen3Session session, ServerOptions options, ServerMetrics metrics)
     {
@@ -33,9 +35,14 @@ public sealed class BatchScheduler : IAsyncDisposable
         new Thread(RunLoop) { IsBackground = true, Name = "qwen3-onnx batch loop" }.Start();
     }
 
-    /// <summary>Queues a row, or throws a 429 when the batch and the queue are full.</summary>
+    /// <summary>Queues a row, or throws a 429 when the batch and the queue are full (503 once a drain began).</summary>
     public ScheduledRow Submit(ScheduledRow row)
     {
+        if (_draining)
+        {
+            throw ApiException.ShuttingDown();
+        }
+
         if (Interlocked.Increment(ref _admitted) > _options.MaxBatch + _options.MaxQueue)
         {
             Interlocked.Decrement(ref _admitted);
@@ -48,8 +55,31 @@ public sealed class BatchScheduler : IAsyncDisposable
         return row;
     }
 
+    /// <summary>
+    /// Refuses new rows, lets the running and queued ones go on for up to <paramref name="grace"/>, then ends the rest
+    /// with <see cref="ApiException.ShuttingDown"/> and stops the loop.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan grace)
+    {
+        _draining = true;
+        var deadline = DateTime.UtcNow + grace;
+        while (Volatile.Read(ref _admitted) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+
+        await DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _draining = true;
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync();
         try
@@ -135,7 +165,7 @@ public sealed class BatchScheduler : IAsyncDisposable
         catch (Exception ex)
         {
             // The running rows are untouched by a failed admission; only the newcomers learn of it.
-            newcomers.ForEach(row => Release(row, ex is OperationCanceledException ? ShuttingDown() : ex));
+            newcomers.ForEach(row => Release(row, ex is OperationCanceledException ? ApiException.ShuttingDown() : ex));
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -235,18 +265,17 @@ public sealed class BatchScheduler : IAsyncDisposable
     {
         foreach (int id in _running.Keys.ToList())
         {
-            Leave(id, ShuttingDown());
+            Leave(id, ApiException.ShuttingDown());
         }
 
         while (_queue.Reader.TryRead(out var waiting))
         {
-            waiting.Finish(ShuttingDown());
+            waiting.Finish(ApiException.ShuttingDown());
         }
 
         _batch.Dispose();
     }
 
-    private static OperationCanceledException ShuttingDown() => new("the server is shutting down");
 
     private void Release(ScheduledRow row, Exception? error)
     {

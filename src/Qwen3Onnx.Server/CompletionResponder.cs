@@ -69,7 +69,20 @@ internal sealed class CompletionResponder
             await WriteChunkAsync(ResponseShapes.ChatDelta("assistant", TextDelta.Empty, null), null);
         }
 
-        FinishReason? finish = await RelayAsync(row, delta => delta.IsEmpty ? Task.CompletedTask : WriteChunkAsync(Delta(delta), null));
+        FinishReason? finish;
+        try
+        {
+            finish = await RelayAsync(row, delta => delta.IsEmpty ? Task.CompletedTask : WriteChunkAsync(Delta(delta), null));
+        }
+        catch (Exception ex) when (!_http.RequestAborted.IsCancellationRequested)
+        {
+            // The status line went out long ago: the error becomes the stream's last event, and [DONE] still ends it.
+            var error = ex as ApiException ?? ApiException.GenerationFailed(ex);
+            await ResponseJson.WriteEventAsync(_http, error.ToBody());
+            await ResponseJson.WriteDoneAsync(_http);
+            return;
+        }
+
         if (row.IsCancelled && _http.RequestAborted.IsCancellationRequested)
         {
             return;

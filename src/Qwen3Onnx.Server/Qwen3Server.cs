@@ -19,12 +19,18 @@ public sealed class Qwen3Server : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ServedModel _model;
     private readonly BatchScheduler _scheduler;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly SemaphoreSlim _shutdownGate = new(1, 1);
+    private volatile bool _draining;
+    private bool _stopped;
+    private int _disposed;
 
-    private Qwen3Server(WebApplication app, ServedModel model, BatchScheduler scheduler, ServerMetrics metrics)
+    private Qwen3Server(WebApplication app, ServedModel model, BatchScheduler scheduler, ServerMetrics metrics, TimeSpan shutdownTimeout)
     {
         _app = app;
         _model = model;
         _scheduler = scheduler;
+        _shutdownTimeout = shutdownTimeout;
         Metrics = metrics;
     }
 
@@ -43,26 +49,63 @@ public sealed class Qwen3Server : IAsyncDisposable
         var metrics = new ServerMetrics();
         var scheduler = new BatchScheduler(model.Session, options, metrics);
         var app = Build(options);
-        var server = new Qwen3Server(app, model, scheduler, metrics);
+        var server = new Qwen3Server(app, model, scheduler, metrics, options.ShutdownTimeout);
         server.MapRoutes(options);
         await app.StartAsync(cancellation);
         return server;
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
+    /// <summary>
+    /// The graceful stop (SIGTERM): from now on every request gets 503, while the listener stays open so that clients
+    /// hear it; running and queued requests get up to <see cref="ServerOptions.ShutdownTimeout"/> to finish, then the
+    /// rest end with an error (streams with a final error event and <c>[DONE]</c>); then the listener closes.
+    /// </summary>
+    public Task ShutdownAsync() => StopAsync(_shutdownTimeout);
 
+    /// <summary>Stops at once: what is still running ends as after a shutdown's grace period.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _scheduler.DisposeAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopAsync(TimeSpan.Zero);
         await _app.DisposeAsync();
         _model.Dispose();
+        _shutdownGate.Dispose();
+    }
+
+    private async Task StopAsync(TimeSpan grace)
+    {
+        await _shutdownGate.WaitAsync();
+        try
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _draining = true;
+            await _scheduler.DrainAsync(grace);
+            await _app.StopAsync();
+            _stopped = true;
+        }
+        finally
+        {
+            _shutdownGate.Release();
+        }
     }
 
     private static WebApplication Build(ServerOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+
+        // Once the scheduler has ended every row, responses finish within milliseconds; a client that stopped reading
+        // must not hold the exit for Kestrel's default 30 s.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(1));
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -80,7 +123,7 @@ public sealed class Qwen3Server : IAsyncDisposable
 
     private void MapRoutes(ServerOptions options)
     {
-        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey));
+        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey, () => _draining));
         _app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         _app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot()));
         _app.MapGet("/v1/models", () => Results.Json(new

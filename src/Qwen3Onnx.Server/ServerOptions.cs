@@ -28,6 +28,12 @@ public sealed record ServerOptions
     /// <summary>The name clients pass as <c>model</c>; defaults to the export folder's name.</summary>
     public string? ModelName { get; init; }
 
+    /// <summary>
+    /// How long a shutdown lets running and queued requests finish before it ends them with an error (a final SSE
+    /// error event and <c>[DONE]</c> for streams, a 503 otherwise).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Sleep after each decode step; lets tests hold a batch open deterministically.</summary>
     internal TimeSpan StepDelay { get; init; }
 
@@ -36,6 +42,11 @@ public sealed record ServerOptions
         if (MaxBatch < 1 || MaxQueue < 0 || Port is < 0 or > 65535 || MaxRequestBodyBytes < 1024)
         {
             throw new Models.Qwen3OnnxException($"serve: need --max-batch >= 1, --max-queue >= 0 and a port in 0..65535 (got {MaxBatch}, {MaxQueue}, {Port})");
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero || ShutdownTimeout > TimeSpan.FromHours(1))
+        {
+            throw new Models.Qwen3OnnxException($"serve: --shutdown-timeout should be between 0 and 3600 seconds (got {ShutdownTimeout.TotalSeconds})");
         }
 
         return this;

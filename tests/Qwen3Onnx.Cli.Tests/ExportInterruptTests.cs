@@ -1,8 +1,11 @@
-using System.Diagnostics;
+using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Cli.Tests;
 
-/// <summary>SIGINT or SIGTERM in the middle of an export: the shell's exit code, one line, and nothing left on disk.</summary>
+/// <summary>
+/// SIGINT or SIGTERM in the middle of an export: the shell's exit code, one line, and nothing left on disk; after a
+/// SIGKILL, the next export to the same place reclaims what the dead one left.
+/// </summary>
 [TestClass]
 public sealed class ExportInterruptTests
 {
@@ -15,31 +18,10 @@ public sealed class ExportInterruptTests
         try
         {
             string output = Path.Combine(root, "model");
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "qwen3-onnx.dll"), "export", "--model", "0.6B", "--synthetic-weights", "--out", output })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
+            using var process = CliProcess.Start(new Dictionary<string, string>(), "export", "--model", "0.6B", "--synthetic-weights", "--out", output);
             var stderr = process.StandardError.ReadToEndAsync();
-            string? line;
-            while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("layers 2/", StringComparison.Ordinal))
-            {
-            }
-
-            Assert.IsNotNull(line, "the export ended before its third layer");
-            using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            _ = process.StandardOutput.ReadToEndAsync();
+            await WaitForLayerAsync(process, 2);
+            await CliProcess.SignalAsync(process, signal);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(timeout.Token);
 
@@ -53,5 +35,46 @@ public sealed class ExportInterruptTests
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public async Task AfterSigkillTheNextExportToTheSamePlaceReclaimsTheStagingFolder()
+    {
+        string root = Directory.CreateTempSubdirectory("qwen3onnx-cli-kill-").FullName;
+        try
+        {
+            string output = Path.Combine(root, "model");
+            using (var process = CliProcess.Start(new Dictionary<string, string>(), "export", "--model", "0.6B", "--synthetic-weights", "--out", output))
+            {
+                _ = process.StandardError.ReadToEndAsync();
+                await WaitForLayerAsync(process, 2);
+                await CliProcess.SignalAsync(process, "KILL");
+                await process.WaitForExitAsync();
+            }
+
+            string[] left = Directory.GetFileSystemEntries(root);
+            Assert.HasCount(1, left, "a killed export cannot clean up; its staging folder should be what is left");
+            StringAssert.StartsWith(Path.GetFileName(left[0]), ".model.partial-");
+
+            var (exitCode, _, stderr) = await CliProcess.RunAsync(new Dictionary<string, string>(), "export", "--model", SharedFixtures.Model("tiny-qwen3"), "--out", output);
+
+            Assert.AreEqual(0, exitCode, stderr);
+            CollectionAssert.AreEqual(new[] { output }, Directory.GetFileSystemEntries(root), "the dead export's staging folder was not reclaimed");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task WaitForLayerAsync(System.Diagnostics.Process process, int layer)
+    {
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith($"layers {layer}/", StringComparison.Ordinal))
+        {
+        }
+
+        Assert.IsNotNull(line, $"the export ended before layer {layer}");
+        _ = process.StandardOutput.ReadToEndAsync();
     }
 }

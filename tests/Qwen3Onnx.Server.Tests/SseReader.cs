@@ -6,7 +6,8 @@ namespace Qwen3Onnx.Server.Tests;
 /// <summary>Reads a streamed completion's <c>data:</c> events: the concatenated text, finish reason and usage.</summary>
 internal static class SseReader
 {
-    public sealed record Result(string Text, string? FinishReason, int CompletionTokens, bool Done);
+    /// <param name="ErrorCode">The code of an error event that ended the stream (OpenAI's <c>{"error": {...}}</c> shape).</param>
+    public sealed record Result(string Text, string? FinishReason, int CompletionTokens, bool Done, string? ErrorCode = null);
 
     /// <param name="afterFirstEvent">Runs once the first chunk has arrived (the row is decoding), before reading on.</param>
     public static async Task<Result> ReadCompletionAsync(HttpResponseMessage response, Func<Task>? afterFirstEvent = null)
@@ -15,6 +16,7 @@ internal static class SseReader
         var text = new StringBuilder();
         string? finish = null;
         int tokens = -1;
+        string? errorCode = null;
         while (await reader.ReadLineAsync() is { } line)
         {
             if (!line.StartsWith("data: ", StringComparison.Ordinal))
@@ -25,10 +27,16 @@ internal static class SseReader
             string data = line["data: ".Length..];
             if (data == "[DONE]")
             {
-                return new Result(text.ToString(), finish, tokens, true);
+                return new Result(text.ToString(), finish, tokens, true, errorCode);
             }
 
             using var chunk = JsonDocument.Parse(data);
+            if (chunk.RootElement.TryGetProperty("error", out var error))
+            {
+                errorCode = error.GetProperty("code").GetString();
+                continue;
+            }
+
             foreach (var choice in chunk.RootElement.GetProperty("choices").EnumerateArray())
             {
                 text.Append(choice.GetProperty("text").GetString());
@@ -47,7 +55,7 @@ internal static class SseReader
             }
         }
 
-        return new Result(text.ToString(), finish, tokens, false);
+        return new Result(text.ToString(), finish, tokens, false, errorCode);
     }
 
     public static HttpRequestMessage Post(Uri baseAddress, string path, string json) => new(HttpMethod.Post, new Uri(baseAddress, path))

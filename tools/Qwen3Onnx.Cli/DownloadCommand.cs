@@ -29,16 +29,23 @@ internal static class DownloadCommand
 
     private static async Task<int> RunAsync(string model, string revision, CancellationToken cancellationToken)
     {
+        using var signals = new TerminationSignals();
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
             using var resolver = new HubModelResolver(HubOptions.FromEnvironment());
-            string folder = await ResolveWithProgressAsync(resolver, model, revision, cancellationToken);
+            string folder = await ResolveWithProgressAsync(resolver, model, revision, interrupted.Token);
             Console.Out.WriteLine(folder);
             return 0;
         }
         catch (Qwen3OnnxException ex)
         {
             return CliErrors.Report(ex);
+        }
+        catch (OperationCanceledException) when (signals.Received)
+        {
+            Console.Error.WriteLine($"error: download of {model} interrupted");
+            return signals.ExitCode;
         }
     }
 

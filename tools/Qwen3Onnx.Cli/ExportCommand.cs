@@ -78,18 +78,9 @@ internal static class ExportCommand
                 Force = parse.GetValue(force),
             });
             // SIGINT and SIGTERM stop the export within one tensor instead of ending the process, so that its staging
-            // folder is deleted on the way out; the exit code is the shell's for that signal.
-            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            int signalExitCode = 130;
-            void Stop(PosixSignalContext context, int exitCode)
-            {
-                context.Cancel = true;
-                signalExitCode = exitCode;
-                interrupted.Cancel();
-            }
-
-            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, 130));
-            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, 143));
+            // folder is deleted on the way out.
+            using var signals = new TerminationSignals();
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation, signals.Token);
             try
             {
                 var summary = Console.IsOutputRedirected ? ExportWithPlainLines(options, interrupted.Token) : ExportWithProgressBar(options, interrupted.Token);
@@ -99,7 +90,7 @@ internal static class ExportCommand
             catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
             {
                 Console.Error.WriteLine($"error: export interrupted; nothing was written to {options.OutputFolder}");
-                return signalExitCode;
+                return signals.ExitCode;
             }
         })));
         return command;

@@ -11,8 +11,10 @@ foreach (var command in CliCommands.All())
 var parse = root.Parse(args);
 try
 {
-    // System.CommandLine's own handler prints the whole stack trace; ours prints one line unless --verbose.
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // System.CommandLine's own handler prints the whole stack trace; ours prints one line unless --verbose. Its
+    // signal handling would end the process 2 s after SIGTERM, cutting a server's drain short; the commands with
+    // something to finish on a signal take it themselves (TerminationSignals), the others end at once.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (Exception ex)
 {

@@ -5,8 +5,9 @@ using Qwen3Onnx.Server;
 namespace Qwen3Onnx.Cli;
 
 /// <summary>
-/// <c>qwen3-onnx serve --model DIR [--host 127.0.0.1] [--port 8080] [--max-batch N] [--max-queue N] [--api-key KEY]</c>:
-/// an OpenAI-compatible HTTP server over one export, until Ctrl+C.
+/// <c>qwen3-onnx serve --model DIR [--host 127.0.0.1] [--port 8080] [--max-batch N] [--max-queue N] [--api-key KEY]
+/// [--shutdown-timeout S]</c>: an OpenAI-compatible HTTP server over one export, until SIGTERM or Ctrl+C, after which it
+/// drains (see <see cref="Qwen3Server.ShutdownAsync"/>) and exits 0.
 /// </summary>
 internal static class ServeCommand
 {
@@ -17,11 +18,16 @@ internal static class ServeCommand
     private static readonly Option<int> MaxQueue = new("--max-queue") { Description = "Requests waiting beyond the batch before 429", DefaultValueFactory = _ => 64 };
     private static readonly Option<string?> ApiKey = new("--api-key") { Description = "Require 'Authorization: Bearer KEY' (default: $QWEN3ONNX_API_KEY, else none)" };
     private static readonly Option<string?> Name = new("--served-model-name") { Description = "The model name clients pass (default: the folder's name)" };
+    private static readonly Option<double> ShutdownTimeout = new("--shutdown-timeout")
+    {
+        Description = "Seconds that running requests get to finish after SIGTERM/Ctrl+C before they end with an error",
+        DefaultValueFactory = _ => 10,
+    };
 
     public static Command Create()
     {
         var command = new Command("serve", "Serve an export over an OpenAI-compatible HTTP API (chat/completions, completions, models)");
-        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name })
+        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name, ShutdownTimeout })
         {
             command.Options.Add(option);
         }
@@ -41,21 +47,27 @@ internal static class ServeCommand
             MaxQueue = parse.GetValue(MaxQueue),
             ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("QWEN3ONNX_API_KEY"),
             ModelName = parse.GetValue(Name),
+            ShutdownTimeout = Seconds(parse.GetValue(ShutdownTimeout)),
         };
         try
         {
+            using var signals = new TerminationSignals();
             await using var server = await Qwen3Server.StartAsync(options, cancellation);
             Console.Out.WriteLine($"serving '{server.ModelName}' on {server.BaseAddress} (max batch {options.MaxBatch}, queue {options.MaxQueue}{(options.ApiKey is null ? "" : ", API key required")})");
-            await server.WaitForShutdownAsync(cancellation);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, signals.Token);
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            Console.Out.WriteLine($"shutting down: new requests get 503; running ones have {options.ShutdownTimeout.TotalSeconds:0.#} s to finish");
+            await server.ShutdownAsync();
             return 0;
         }
         catch (Qwen3OnnxException ex)
         {
             return CliErrors.Report(ex);
         }
-        catch (OperationCanceledException)
-        {
-            return 0;
-        }
     }
+
+    private static TimeSpan Seconds(double seconds) =>
+        double.IsFinite(seconds) && seconds is >= 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new Qwen3OnnxException($"serve: --shutdown-timeout should be between 0 and 3600 seconds (got {seconds})");
 }

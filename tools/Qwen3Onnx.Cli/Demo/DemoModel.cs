@@ -45,9 +45,11 @@ internal static class DemoModel
     };
 
     /// <summary>Builds the demo export unless the cache already has it; a half-built copy is never visible.</summary>
-    public static string EnsureBuilt(TextWriter log)
+    public static string EnsureBuilt(TextWriter log) => EnsureBuilt(Folder, log);
+
+    /// <summary>The same in another folder (tests).</summary>
+    internal static string EnsureBuilt(string folder, TextWriter log)
     {
-        string folder = Folder;
         if (File.Exists(Path.Combine(folder, ExportManifest.FileName)))
         {
             return folder;
