@@ -10,10 +10,14 @@ public sealed class ExternalDataWriter : IDisposable
 {
     public const int DefaultAlignment = 4096;
 
+    /// <summary>How much of a tensor <see cref="MoveTailTo"/> holds in memory at once (and, briefly, twice on disk).</summary>
+    private const int MoveChunkBytes = 4 << 20;
+
     private readonly FileStream _file;
     private readonly BufferedStream _stream;
     private readonly int _alignment;
     private readonly CancellationToken _cancellation;
+    private bool _released;
 
     /// <param name="cancellation">Checked before each tensor, so an interrupted export stops within one tensor.</param>
     public ExternalDataWriter(string path, int alignment = DefaultAlignment, CancellationToken cancellation = default)
@@ -40,6 +44,11 @@ public sealed class ExternalDataWriter : IDisposable
     public TensorProto Write(string name, TensorProto.Types.DataType type, IReadOnlyList<long> dims, Action<Stream> writeBytes)
     {
         _cancellation.ThrowIfCancellationRequested();
+        if (_released)
+        {
+            throw new InvalidOperationException($"{Path}: tensors were moved out; no more can be written");
+        }
+
         long expected = dims.Aggregate(1L, (a, b) => a * b) * ElementTypes.SizeOf(type);
         Pad();
         long offset = _stream.Position;
@@ -65,23 +74,39 @@ public sealed class ExternalDataWriter : IDisposable
         _file.Flush();
     }
 
-    /// <summary>Copies <paramref name="length"/> bytes from <paramref name="offset"/> of the written file.</summary>
-    public void CopyTo(Stream destination, long offset, long length)
+    /// <summary>
+    /// Moves the file's last tensor, <paramref name="length"/> bytes at <paramref name="offset"/>, to
+    /// <paramref name="destinationOffset"/> of <paramref name="destination"/>, back to front in chunks, cutting the
+    /// file after each chunk: an inline model is built beside the data file without a second copy of the weights
+    /// on disk. Called for the tensors in descending offset order; afterwards the writer takes no more tensors.
+    /// </summary>
+    public void MoveTailTo(Stream destination, long destinationOffset, long offset, long length)
     {
         Flush();
-        using var reader = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-        reader.Position = offset;
-        var buffer = new byte[1 << 20];
-        while (length > 0)
+        _released = true;
+        if (offset < 0 || offset + length > _file.Length)
         {
-            int read = reader.Read(buffer, 0, (int)Math.Min(buffer.Length, length));
-            if (read == 0)
-            {
-                throw new EndOfStreamException($"{Path}: ended before offset {offset + length}");
-            }
+            throw new InvalidOperationException($"{Path}: bytes {offset}..{offset + length} are not in the file (moved already, or out of order)");
+        }
 
-            destination.Write(buffer, 0, read);
-            length -= read;
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(MoveChunkBytes);
+        try
+        {
+            for (long end = length; end > 0;)
+            {
+                int chunk = (int)Math.Min(MoveChunkBytes, end);
+                long start = end - chunk;
+                _file.Position = offset + start;
+                _file.ReadExactly(buffer, 0, chunk);
+                destination.Position = destinationOffset + start;
+                destination.Write(buffer, 0, chunk);
+                _file.SetLength(offset + start);
+                end = start;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -5,8 +5,8 @@ namespace Qwen3Onnx.Onnx;
 
 /// <summary>
 /// Writes a <see cref="ModelProto"/> whose large initializers live in an <see cref="ExternalDataWriter"/>,
-/// either as is (weights stay external) or inline, streaming each tensor's bytes from the data file into
-/// <c>raw_data</c> so that the weights never sit in memory.
+/// either as is (weights stay external) or inline, moving each tensor's bytes from the data file into
+/// <c>raw_data</c> so that the weights never sit in memory nor twice on disk.
 /// </summary>
 public static class OnnxModelWriter
 {
@@ -22,12 +22,16 @@ public static class OnnxModelWriter
     /// <summary>
     /// Streams the model with every external initializer turned into raw_data. Fields of a protobuf message may
     /// come in any order, so the graph is written without initializers, then each initializer follows it inside
-    /// the same length-delimited graph field, whose size is computed up front.
+    /// the same length-delimited graph field, whose size is computed up front. The initializers' bytes are left as
+    /// holes at first and then moved in from the data file's end backwards, which gives the disk space back as it
+    /// goes: the data file and the model never both hold the weights.
     /// </summary>
     public static void WriteInline(ModelProto model, ExternalDataWriter data, string modelPath)
     {
         var graph = model.Graph.Clone();
-        var initializers = graph.Initializer.Select(InlineParts).ToList();
+
+        // In data-file order, so that the moves below always take the file's tail.
+        var initializers = graph.Initializer.Select(InlineParts).OrderBy(part => part.Offset).ToList();
         graph.Initializer.Clear();
         long graphSize = graph.CalculateSize() + initializers.Sum(i => FieldSize(5, i.MessageSize));
         var header = model.Clone();
@@ -38,7 +42,7 @@ public static class OnnxModelWriter
         }
 
         data.Flush();
-        using var file = new FileStream(modelPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        using var file = new FileStream(modelPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         WriteCoded(file, output =>
         {
             header.WriteTo(output);
@@ -46,30 +50,35 @@ public static class OnnxModelWriter
             output.WriteLength((int)graphSize);
             graph.WriteTo(output);
         });
+        var holes = new List<(long At, InlinePart Part)>();
         foreach (var part in initializers)
         {
-            WriteInitializer(file, data, part);
+            WriteInitializerHeader(file, part);
+            if (part.Length >= 0)
+            {
+                holes.Add((file.Position, part));
+                file.Seek(part.Length, SeekOrigin.Current);
+            }
+        }
+
+        file.SetLength(file.Position);
+        for (int i = holes.Count - 1; i >= 0; i--)
+        {
+            data.MoveTailTo(file, holes[i].At, holes[i].Part.Offset, holes[i].Part.Length);
         }
     }
 
-    private static void WriteInitializer(Stream file, ExternalDataWriter data, InlinePart part)
+    private static void WriteInitializerHeader(Stream file, InlinePart part) => WriteCoded(file, output =>
     {
-        WriteCoded(file, output =>
-        {
-            output.WriteTag(5, WireFormat.WireType.LengthDelimited);
-            output.WriteLength((int)part.MessageSize);
-            part.Metadata.WriteTo(output);
-            if (part.Length >= 0)
-            {
-                output.WriteTag(9, WireFormat.WireType.LengthDelimited);
-                output.WriteLength((int)part.Length);
-            }
-        });
+        output.WriteTag(5, WireFormat.WireType.LengthDelimited);
+        output.WriteLength((int)part.MessageSize);
+        part.Metadata.WriteTo(output);
         if (part.Length >= 0)
         {
-            data.CopyTo(file, part.Offset, part.Length);
+            output.WriteTag(9, WireFormat.WireType.LengthDelimited);
+            output.WriteLength((int)part.Length);
         }
-    }
+    });
 
     private static void WriteCoded(Stream stream, Action<CodedOutputStream> write)
     {

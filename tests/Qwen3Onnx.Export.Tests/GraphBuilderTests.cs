@@ -113,6 +113,33 @@ public sealed class GraphBuilderTests
         Assert.AreEqual(2, model.Graph.Node.Count);
     }
 
+    [TestMethod]
+    public void InlineModelMovesTensorsLargerThanOneChunkAndLeavesTheDataFileEmpty()
+    {
+        using var data = NewDataFile(out string path);
+        var g = new GraphBuilder("model", data);
+        var x = g.AddInput("x", DataType.Float, 3);
+
+        // 9 MiB: more than two of the move's 4 MiB chunks, and not a multiple of one.
+        var random = new Random(7);
+        byte[] big = new byte[3 * 786_433 * 4];
+        random.NextBytes(big);
+        byte[] small = new byte[4 * 3];
+        random.NextBytes(small);
+        var w1 = g.AddInitializer("w1", DataType.Float, [3, 786_433], s => s.Write(big));
+        var w2 = g.AddInitializer("w2", DataType.Float, [3, 1], s => s.Write(small));
+        g.AddOutput(g.MatMul(x, w1), "y1");
+        g.AddOutput(g.MatMul(x, w2), "y2");
+        string modelPath = path + ".onnx";
+
+        OnnxModelWriter.WriteInline(g.ToModel("test"), data, modelPath);
+
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
+        CollectionAssert.AreEqual(big, model.Graph.Initializer.Single(i => i.Name == "w1").RawData.ToByteArray());
+        CollectionAssert.AreEqual(small, model.Graph.Initializer.Single(i => i.Name == "w2").RawData.ToByteArray());
+        Assert.AreEqual(0, new FileInfo(path).Length, "the weights should have moved out of the data file, not been copied");
+    }
+
     private static string NameOf(OnnxValue value, GraphBuilder g) => g.Graph.Node.Single(n => n.Output.Contains(value.Name)).Name;
 
     private static ExternalDataWriter NewDataFile(out string path)
