@@ -34,6 +34,7 @@ public static class Qwen3Exporter
         using var source = ExportSource.Open(options);
         var config = source.Config;
         Qwen3WeightNames.Validate(config, source.Weights);
+        DiskSpace.Require(options.OutputFolder, DiskSpace.LowerBound(config, options.DType));
         int maxSequenceLength = options.MaxSequenceLength ?? config.MaxPositionEmbeddings;
         var recipe = Recipe(options);
         var flavor = Flavor(options, recipe);
