@@ -10,7 +10,7 @@ namespace Qwen3Onnx.Runtime.Sampling;
 /// take the argmax, ties to the lowest id as torch.argmax does. Buffers are sized to the vocabulary up front, so
 /// sampling a token allocates nothing. Not thread-safe; a batch uses one sampler per row.
 /// </summary>
-public sealed class Sampler : ISampler
+public sealed class Sampler
 {
     private readonly int _vocabSize;
     private readonly int _sampledVocab;

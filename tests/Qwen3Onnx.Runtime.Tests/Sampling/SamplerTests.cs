@@ -145,18 +145,6 @@ public sealed class SamplerTests
         Assert.ThrowsExactly<ArgumentException>(() => sampler.Sample(new float[11]));
     }
 
-    [TestMethod]
-    public void BatchRowsKeepTheirOwnOptions()
-    {
-        float[] row = [0f, 1f, 9f, 2f];
-        var batch = new BatchSampler([new SamplingOptions { Greedy = true }, new SamplingOptions { Greedy = true, MaskedIdsFrom = 2 }], 4);
-        var tokens = new int[2];
-
-        batch.Sample([.. row, .. row], tokens);
-
-        CollectionAssert.AreEqual(new[] { 2, 1 }, tokens);
-    }
-
     internal static float[] NoisyLogits(int vocab, int seed, double scale)
     {
         var random = new Random(seed);
