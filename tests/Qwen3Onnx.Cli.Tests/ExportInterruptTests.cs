@@ -9,6 +9,12 @@ namespace Qwen3Onnx.Cli.Tests;
 [TestClass]
 public sealed class ExportInterruptTests
 {
+    /// <summary>
+    /// Long enough (about half a minute, a few hundred MB written by layer 2) that the signal always lands mid-export,
+    /// even on a loaded machine; 0.6B once finished before the signal arrived.
+    /// </summary>
+    private const string SlowPreset = "1.7B";
+
     [TestMethod]
     [DataRow("INT", 130)]
     [DataRow("TERM", 143)]
@@ -18,7 +24,7 @@ public sealed class ExportInterruptTests
         try
         {
             string output = Path.Combine(root, "model");
-            using var process = CliProcess.Start(new Dictionary<string, string>(), "export", "--model", "0.6B", "--synthetic-weights", "--out", output);
+            using var process = CliProcess.Start(new Dictionary<string, string>(), "export", "--model", SlowPreset, "--synthetic-weights", "--dtype", "fp16", "--out", output);
             var stderr = process.StandardError.ReadToEndAsync();
             await WaitForLayerAsync(process, 2);
             await CliProcess.SignalAsync(process, signal);
@@ -44,7 +50,7 @@ public sealed class ExportInterruptTests
         try
         {
             string output = Path.Combine(root, "model");
-            using (var process = CliProcess.Start(new Dictionary<string, string>(), "export", "--model", "0.6B", "--synthetic-weights", "--out", output))
+            using (var process = CliProcess.Start(new Dictionary<string, string>(), "export", "--model", SlowPreset, "--synthetic-weights", "--dtype", "fp16", "--out", output))
             {
                 _ = process.StandardError.ReadToEndAsync();
                 await WaitForLayerAsync(process, 2);
