@@ -22,6 +22,10 @@ public sealed class ApiException : Exception
 
     public static ApiException BadField(string param, string message) => new(400, message, param, code: "invalid_value");
 
+    /// <summary>A model name this server does not serve.</summary>
+    public static ApiException UnknownModel(string name, string served) =>
+        new(404, $"the model '{name}' does not exist; this server serves '{served}'", "model", code: "model_not_found");
+
     /// <summary>What the model run threw, as the server's own fault.</summary>
     public static ApiException GenerationFailed(Exception error) =>
         new(500, $"generation failed: {error.Message.ReplaceLineEndings(" ")}", type: "server_error");

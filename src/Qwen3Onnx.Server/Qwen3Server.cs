@@ -126,14 +126,15 @@ public sealed class Qwen3Server : IAsyncDisposable
         _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey, () => _draining));
         _app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         _app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot()));
-        _app.MapGet("/v1/models", () => Results.Json(new
-        {
-            @object = "list",
-            data = new[] { new { id = _model.Name, @object = "model", created = 0, owned_by = "qwen3-onnx", max_model_len = _model.ContextLength } },
-        }));
+        _app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { ModelObject() } }));
+        _app.MapGet("/v1/models/{id}", (string id) => id == _model.Name
+            ? Results.Json(ModelObject())
+            : throw ApiException.UnknownModel(id, _model.Name));
         _app.MapPost("/v1/chat/completions", context => CompleteAsync(context, chat: true));
         _app.MapPost("/v1/completions", context => CompleteAsync(context, chat: false));
     }
+
+    private object ModelObject() => new { id = _model.Name, @object = "model", created = 0, owned_by = "qwen3-onnx", max_model_len = _model.ContextLength };
 
     private async Task CompleteAsync(HttpContext context, bool chat)
     {

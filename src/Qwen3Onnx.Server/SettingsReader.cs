@@ -15,7 +15,7 @@ internal static class SettingsReader
         string name = RequestFields.String(root, "model") ?? throw ApiException.BadField("model", "'model' is required");
         if (name != model.Name)
         {
-            throw new ApiException(404, $"the model '{name}' does not exist; this server serves '{model.Name}'", "model", code: "model_not_found");
+            throw ApiException.UnknownModel(name, model.Name);
         }
 
         // Only one choice per request; Integer throws for any other n.

@@ -70,7 +70,7 @@ public sealed class TokenizeCommandTests
 
         Assert.AreEqual(1, exitCode);
         Assert.AreEqual("", output);
-        Assert.AreEqual($"error: {messages}: messages[0] has unknown role 'bot' (expected system, user, assistant or tool){Environment.NewLine}", error);
+        Assert.AreEqual($"error: {messages}: messages[0] has unknown role 'bot' (expected system, developer, user, assistant or tool){Environment.NewLine}", error);
     }
 
     [TestMethod]

@@ -90,6 +90,22 @@ public sealed class BadInputTests
         await AssertErrorAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.BaseAddress, "/v1/nothing-here")), HttpStatusCode.NotFound, null, "/v1/nothing-here");
 
     [TestMethod]
+    public async Task AnUnknownModelIdIs404WithTheErrorObject() =>
+        await AssertErrorAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.BaseAddress, "/v1/models/gpt-4o")), HttpStatusCode.NotFound, "model", "gpt-4o");
+
+    [TestMethod]
+    public async Task TheServedModelIdIsRetrievable()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server.BaseAddress, $"/v1/models/{_server.ModelName}"));
+        request.Headers.Authorization = new("Bearer", Key);
+        using var response = await Http.SendAsync(request);
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
+        using var model = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.AreEqual(_server.ModelName, model.RootElement.GetProperty("id").GetString());
+        Assert.AreEqual("model", model.RootElement.GetProperty("object").GetString());
+    }
+
+    [TestMethod]
     public async Task AWrongMethodIs405WithTheErrorObject() =>
         await AssertErrorAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_server.BaseAddress, "/v1/chat/completions")), HttpStatusCode.MethodNotAllowed, null, "GET");
 

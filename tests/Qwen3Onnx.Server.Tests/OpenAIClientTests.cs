@@ -62,6 +62,32 @@ public sealed class OpenAIClientTests
     }
 
     [TestMethod]
+    public void ADeveloperMessageIsRenderedAsTheSystemMessage()
+    {
+        var expected = Expected("Tell me about the sea.");
+
+        ChatCompletion completion = _client.CompleteChat(
+#pragma warning disable OPENAI001 // The SDK marks DeveloperChatMessage experimental; clients send it all the same.
+            [new DeveloperChatMessage("You are terse."), new UserChatMessage("Tell me about the sea.")],
+#pragma warning restore OPENAI001
+            new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = MaxTokens }).Value;
+
+        Assert.AreEqual(DemoModel.VisibleText(expected), completion.Content[0].Text);
+        Assert.AreEqual(Prompt("Tell me about the sea.", null).Length, completion.Usage.InputTokenCount);
+    }
+
+    [TestMethod]
+    public void TheSdkRetrievesTheServedModel()
+    {
+        var models = new OpenAI.Models.OpenAIModelClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_server.BaseAddress, "/v1") });
+
+        var model = models.GetModel(_server.ModelName).Value;
+
+        Assert.AreEqual(_server.ModelName, model.Id);
+        Assert.AreEqual("qwen3-onnx", model.OwnedBy);
+    }
+
+    [TestMethod]
     public void ChatWithToolsRendersThemIntoThePrompt()
     {
         const string Schema = "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}";

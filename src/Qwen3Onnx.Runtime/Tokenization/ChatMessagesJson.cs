@@ -58,12 +58,13 @@ public static class ChatMessagesJson
         string? role = OptionalString(element, "role", where);
         return role switch
         {
-            "system" => ChatMessageRole.System,
+            // OpenAI's newer name for the system role; models without a separate developer role treat it as system.
+            "system" or "developer" => ChatMessageRole.System,
             "user" => ChatMessageRole.User,
             "assistant" => ChatMessageRole.Assistant,
             "tool" => ChatMessageRole.Tool,
             null => throw new Qwen3OnnxException($"{where} has no 'role'"),
-            _ => throw new Qwen3OnnxException($"{where} has unknown role '{role}' (expected system, user, assistant or tool)"),
+            _ => throw new Qwen3OnnxException($"{where} has unknown role '{role}' (expected system, developer, user, assistant or tool)"),
         };
     }
 

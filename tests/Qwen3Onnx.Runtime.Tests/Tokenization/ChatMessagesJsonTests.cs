@@ -28,7 +28,7 @@ public sealed class ChatMessagesJsonTests
 
     [TestMethod]
     [DataRow("{\"role\": \"user\", \"content\": \"hi\"}", "m.json: messages should be a JSON list, not object")]
-    [DataRow("[{\"role\": \"bot\", \"content\": \"hi\"}]", "m.json: messages[0] has unknown role 'bot' (expected system, user, assistant or tool)")]
+    [DataRow("[{\"role\": \"bot\", \"content\": \"hi\"}]", "m.json: messages[0] has unknown role 'bot' (expected system, developer, user, assistant or tool)")]
     [DataRow("[{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"user\"}]", "m.json: messages[1] has no 'content'")]
     [DataRow("[{\"content\": \"hi\"}]", "m.json: messages[0] has no 'role'")]
     [DataRow("[{\"role\": \"user\", \"content\": 5}]", "m.json: messages[0].content should be a string, not number")]
@@ -48,6 +48,15 @@ public sealed class ChatMessagesJsonTests
 
         StringAssert.StartsWith(error.Message, "m.json: not valid JSON (");
         Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [TestMethod]
+    public void TheDeveloperRoleIsTheSystemRole()
+    {
+        var messages = ChatMessagesJson.ParseMessages("[{\"role\": \"developer\", \"content\": \"be brief\"}, {\"role\": \"user\", \"content\": \"hi\"}]", "m.json");
+
+        Assert.AreEqual(ChatMessageRole.System, messages[0].Role);
+        Assert.AreEqual("be brief", messages[0].Content);
     }
 
     [TestMethod]
