@@ -15,6 +15,7 @@ internal static class ChatRequestReader
     public static GenerationSettings Read(JsonElement root, ServedModel model)
     {
         SettingsReader.RequireModel(root, model);
+        UnsupportedFields.Refuse(root, chat: true);
         var messages = Messages(root);
         var options = new ChatTemplateOptions { EnableThinking = EnableThinking(root), Tools = Tools(root) };
         return SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(messages, options)));

@@ -8,6 +8,7 @@ internal static class CompletionRequestReader
     public static GenerationSettings Read(JsonElement root, ServedModel model)
     {
         SettingsReader.RequireModel(root, model);
+        UnsupportedFields.Refuse(root, chat: false);
         string prompt = RequestFields.Field(root, "prompt") switch
         {
             { ValueKind: JsonValueKind.String } text => text.GetString()!,

@@ -39,6 +39,34 @@ public sealed class BadInputTests
         await AssertErrorAsync(Chat(UserHi, $", \"{field}\": 100000000"), HttpStatusCode.BadRequest, field);
 
     [TestMethod]
+    [DataRow(", \"response_format\": {\"type\": \"json_object\"}", "response_format")]
+    [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {}}}", "response_format")]
+    [DataRow(", \"tool_choice\": \"required\"", "tool_choice")]
+    [DataRow(", \"tool_choice\": \"none\"", "tool_choice")]
+    [DataRow(", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"f\"}}", "tool_choice")]
+    [DataRow(", \"parallel_tool_calls\": false", "parallel_tool_calls")]
+    [DataRow(", \"logprobs\": true", "logprobs")]
+    [DataRow(", \"top_logprobs\": 3", "top_logprobs")]
+    [DataRow(", \"logit_bias\": {\"42\": 5}", "logit_bias")]
+    public async Task AnOptionTheServerCannotHonourIs400NotIgnored(string extra, string param) =>
+        await AssertErrorAsync(Chat(UserHi, extra), HttpStatusCode.BadRequest, param);
+
+    [TestMethod]
+    [DataRow(", \"logprobs\": 2", "logprobs")]
+    [DataRow(", \"echo\": true", "echo")]
+    [DataRow(", \"best_of\": 3", "best_of")]
+    [DataRow(", \"suffix\": \"end\"", "suffix")]
+    public async Task ACompletionOptionTheServerCannotHonourIs400(string extra, string param) =>
+        await AssertErrorAsync($$"""{"model": "{{_server.ModelName}}", "prompt": "hi", "max_tokens": 2{{extra}}}""", HttpStatusCode.BadRequest, param, "/v1/completions");
+
+    [TestMethod]
+    public async Task TheNoOpValuesOfThoseOptionsAreAccepted()
+    {
+        using var response = await SendAsync(Chat(UserHi, ", \"max_tokens\": 2, \"response_format\": {\"type\": \"text\"}, \"tool_choice\": \"auto\", \"parallel_tool_calls\": true, \"logprobs\": false, \"logit_bias\": {}"));
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [TestMethod]
     public async Task OutOfRangeTemperatureIs400() =>
         await AssertErrorAsync(Chat(UserHi, ", \"temperature\": 7"), HttpStatusCode.BadRequest, "temperature");
 
@@ -127,9 +155,9 @@ public sealed class BadInputTests
 
     private static string Chat(string messages, string extra) => $$"""{"model": "{{_server.ModelName}}", "messages": {{messages}}{{extra}}}""";
 
-    private static Task<HttpResponseMessage> SendAsync(string body)
+    private static Task<HttpResponseMessage> SendAsync(string body, string path = "/v1/chat/completions")
     {
-        var request = SseReader.Post(_server.BaseAddress, "/v1/chat/completions", body);
+        var request = SseReader.Post(_server.BaseAddress, path, body);
         request.Headers.Authorization = new("Bearer", Key);
         return Http.SendAsync(request);
     }
@@ -147,9 +175,9 @@ public sealed class BadInputTests
         Assert.AreEqual(param, error.GetProperty("param").GetString());
     }
 
-    private static async Task AssertErrorAsync(string body, HttpStatusCode status, string? param)
+    private static async Task AssertErrorAsync(string body, HttpStatusCode status, string? param, string path = "/v1/chat/completions")
     {
-        using var response = await SendAsync(body);
+        using var response = await SendAsync(body, path);
         string text = await response.Content.ReadAsStringAsync();
         Assert.AreEqual(status, response.StatusCode, text);
         using var document = JsonDocument.Parse(text);

@@ -22,6 +22,7 @@ internal static class ChatOptionsMapping
             return generation;
         }
 
+        RefuseUnsupported(options);
         var extra = options.AdditionalProperties;
         float? minP = extra is not null && extra.TryGetValue(MinPKey, out float min) ? min : null;
         float? repetition = extra is not null && extra.TryGetValue(RepetitionPenaltyKey, out float penalty) ? penalty : null;
@@ -44,5 +45,24 @@ internal static class ChatOptionsMapping
             StopStrings = [.. options.StopSequences ?? []],
             EnableThinking = thinking,
         };
+    }
+
+    /// <summary>What the client cannot honour yet is refused rather than ignored (a JSON mode that is not JSON, a forced tool call that never comes).</summary>
+    private static void RefuseUnsupported(ChatOptions options)
+    {
+        if (options.ResponseFormat is not null and not ChatResponseFormatText)
+        {
+            throw new NotSupportedException("ChatOptions.ResponseFormat: only text is supported; JSON modes need constrained decoding, which Qwen3ChatClient does not do yet");
+        }
+
+        if (options.ToolMode is not null and not AutoChatToolMode)
+        {
+            throw new NotSupportedException("ChatOptions.ToolMode: only Auto is supported; None, RequireAny and a required function need constrained decoding, which Qwen3ChatClient does not do yet");
+        }
+
+        if (options.AllowMultipleToolCalls == false)
+        {
+            throw new NotSupportedException("ChatOptions.AllowMultipleToolCalls = false is not supported: the model may call several tools in one turn");
+        }
     }
 }

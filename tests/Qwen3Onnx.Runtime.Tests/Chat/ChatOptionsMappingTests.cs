@@ -38,6 +38,33 @@ public sealed class ChatOptionsMappingTests
         Assert.IsFalse(generation.EnableThinking);
     }
 
+    public static IEnumerable<object[]> UnhonourableOptions =>
+    [
+        [new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, "ResponseFormat"],
+        [new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("{\"type\": \"object\"}").RootElement) }, "ResponseFormat"],
+        [new ChatOptions { ToolMode = ChatToolMode.RequireAny }, "ToolMode"],
+        [new ChatOptions { ToolMode = ChatToolMode.RequireSpecific("get_weather") }, "ToolMode"],
+        [new ChatOptions { ToolMode = ChatToolMode.None }, "ToolMode"],
+        [new ChatOptions { AllowMultipleToolCalls = false }, "AllowMultipleToolCalls"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(UnhonourableOptions))]
+    public void AnOptionTheClientCannotHonourIsRefusedNotIgnored(ChatOptions options, string named)
+    {
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => ChatOptionsMapping.ToGenerationOptions(options, GreedyDefaults));
+
+        StringAssert.StartsWith(error.Message, $"ChatOptions.{named}");
+    }
+
+    [TestMethod]
+    public void TheNoOpValuesOfThoseOptionsAreAccepted()
+    {
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.Text, ToolMode = ChatToolMode.Auto, AllowMultipleToolCalls = true };
+
+        Assert.AreEqual(GreedyDefaults, ChatOptionsMapping.ToGenerationOptions(options, GreedyDefaults).Sampling);
+    }
+
     [TestMethod]
     public void NoOptionsKeepTheModelDefaults()
     {

@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace Qwen3Onnx.Server;
+
+/// <summary>
+/// OpenAI request fields this server cannot honour yet. A client that sets one to anything but its no-op value gets
+/// a 400 naming it, instead of an answer that quietly ignores what it asked for (a JSON mode that is not JSON, a
+/// forced tool call that never comes).
+/// </summary>
+internal static class UnsupportedFields
+{
+    public static void Refuse(JsonElement root, bool chat)
+    {
+        if (chat)
+        {
+            RefuseUnless(root, "response_format", IsTextFormat, "only {\"type\": \"text\"} is supported; JSON modes need constrained decoding, which this server does not do yet");
+            RefuseUnless(root, "tool_choice", value => value.ValueKind == JsonValueKind.String && value.GetString() == "auto", "only \"auto\" is supported; \"none\", \"required\" and a named function need constrained decoding, which this server does not do yet");
+            RefuseUnless(root, "parallel_tool_calls", value => value.ValueKind == JsonValueKind.True, "only true is supported: the model may call several tools in one turn");
+            RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.False, "log probabilities are not supported yet");
+            RefuseUnless(root, "top_logprobs", _ => false, "log probabilities are not supported yet");
+            RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
+        }
+        else
+        {
+            RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n == 0, "log probabilities are not supported yet");
+            RefuseUnless(root, "echo", value => value.ValueKind == JsonValueKind.False, "echo is not supported");
+            RefuseUnless(root, "best_of", value => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n == 1, "only best_of 1 is supported");
+            RefuseUnless(root, "suffix", value => value.ValueKind == JsonValueKind.String && value.GetString() == "", "suffix (insertion) is not supported");
+            RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
+        }
+    }
+
+    private static bool IsTextFormat(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text";
+
+    private static void RefuseUnless(JsonElement root, string field, Func<JsonElement, bool> isNoOp, string reason)
+    {
+        if (RequestFields.Field(root, field) is { } value && !isNoOp(value))
+        {
+            throw new ApiException(400, $"'{field}': {reason}", field, code: "unsupported_parameter");
+        }
+    }
+}
