@@ -59,7 +59,7 @@ public static class Qwen3Exporter
         return new ExportSummary(
             Path.GetFullPath(options.OutputFolder),
             config.NumHiddenLayers,
-            Qwen3WeightNames.Expected(config).Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b)),
+            Qwen3WeightNames.ParameterCount(config),
             bytes,
             clock.Elapsed.TotalSeconds,
             Process.GetCurrentProcess().PeakWorkingSet64,

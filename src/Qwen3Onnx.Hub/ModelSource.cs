@@ -22,6 +22,15 @@ public sealed partial record ModelSource
     /// An existing folder wins, then a known short name (<see cref="QwenModelCatalog"/>), then an <c>org/name</c> id;
     /// anything else is an error that lists the known names.
     /// </summary>
+    /// <summary>A <c>--model</c> that names a file is a mistake worth saying plainly, before "not found" or a preset lookup.</summary>
+    public static void RefuseFile(string model)
+    {
+        if (File.Exists(model))
+        {
+            throw new Qwen3OnnxException($"--model '{model}' is a file; give the checkpoint folder that holds config.json and the *.safetensors files");
+        }
+    }
+
     public static ModelSource Parse(string model)
     {
         if (string.IsNullOrWhiteSpace(model))
@@ -34,11 +43,7 @@ public sealed partial record ModelSource
             return new ModelSource(Path.GetFullPath(model), null);
         }
 
-        if (File.Exists(model))
-        {
-            throw new Qwen3OnnxException($"--model '{model}' is a file; give the checkpoint folder that holds config.json and the *.safetensors files");
-        }
-
+        RefuseFile(model);
         if (LooksLikePath(model))
         {
             throw new Qwen3OnnxException($"model folder '{model}' does not exist");

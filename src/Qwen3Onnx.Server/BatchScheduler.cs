@@ -35,6 +35,9 @@ public sealed class BatchScheduler : IAsyncDisposable
         new Thread(RunLoop) { IsBackground = true, Name = "qwen3-onnx batch loop" }.Start();
     }
 
+    /// <summary>True from the start of <see cref="DrainAsync"/> or disposal: new rows are refused with 503.</summary>
+    public bool IsDraining => _draining;
+
     /// <summary>Queues a row, or throws a 429 when the batch and the queue are full (503 once a drain began).</summary>
     public ScheduledRow Submit(ScheduledRow row)
     {
@@ -275,7 +278,6 @@ public sealed class BatchScheduler : IAsyncDisposable
 
         _batch.Dispose();
     }
-
 
     private void Release(ScheduledRow row, Exception? error)
     {

@@ -21,7 +21,6 @@ public sealed class Qwen3Server : IAsyncDisposable
     private readonly BatchScheduler _scheduler;
     private readonly TimeSpan _shutdownTimeout;
     private readonly SemaphoreSlim _shutdownGate = new(1, 1);
-    private volatile bool _draining;
     private bool _stopped;
     private int _disposed;
 
@@ -86,7 +85,6 @@ public sealed class Qwen3Server : IAsyncDisposable
                 return;
             }
 
-            _draining = true;
             await _scheduler.DrainAsync(grace);
             await _app.StopAsync();
             _stopped = true;
@@ -123,7 +121,7 @@ public sealed class Qwen3Server : IAsyncDisposable
 
     private void MapRoutes(ServerOptions options)
     {
-        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey, () => _draining));
+        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey, () => _scheduler.IsDraining));
         _app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         _app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot()));
         _app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { ModelObject() } }));

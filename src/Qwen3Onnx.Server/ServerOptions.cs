@@ -44,11 +44,13 @@ public sealed record ServerOptions
             throw new Models.Qwen3OnnxException($"serve: need --max-batch >= 1, --max-queue >= 0 and a port in 0..65535 (got {MaxBatch}, {MaxQueue}, {Port})");
         }
 
-        if (ShutdownTimeout < TimeSpan.Zero || ShutdownTimeout > TimeSpan.FromHours(1))
-        {
-            throw new Models.Qwen3OnnxException($"serve: --shutdown-timeout should be between 0 and 3600 seconds (got {ShutdownTimeout.TotalSeconds})");
-        }
-
+        _ = ShutdownTimeoutOf(ShutdownTimeout.TotalSeconds);
         return this;
     }
+
+    /// <summary>A grace period in seconds (<c>--shutdown-timeout</c>): 0 to 3600; NaN and infinities are refused too.</summary>
+    public static TimeSpan ShutdownTimeoutOf(double seconds) =>
+        double.IsFinite(seconds) && seconds is >= 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new Models.Qwen3OnnxException($"serve: --shutdown-timeout should be between 0 and 3600 seconds (got {seconds})");
 }

@@ -11,6 +11,7 @@ internal static class UnsupportedFields
 {
     public static void Refuse(JsonElement root, bool chat)
     {
+        RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
         if (chat)
         {
             RefuseUnless(root, "response_format", IsTextFormat, "only {\"type\": \"text\"} is supported; JSON modes need constrained decoding, which this server does not do yet");
@@ -18,7 +19,6 @@ internal static class UnsupportedFields
             RefuseUnless(root, "parallel_tool_calls", value => value.ValueKind == JsonValueKind.True, "only true is supported: the model may call several tools in one turn");
             RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.False, "log probabilities are not supported yet");
             RefuseUnless(root, "top_logprobs", _ => false, "log probabilities are not supported yet");
-            RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
         }
         else
         {
@@ -26,7 +26,6 @@ internal static class UnsupportedFields
             RefuseUnless(root, "echo", value => value.ValueKind == JsonValueKind.False, "echo is not supported");
             RefuseUnless(root, "best_of", value => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n == 1, "only best_of 1 is supported");
             RefuseUnless(root, "suffix", value => value.ValueKind == JsonValueKind.String && value.GetString() == "", "suffix (insertion) is not supported");
-            RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
         }
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Qwen3Onnx.Export;
 using Qwen3Onnx.Hub;
 using Qwen3Onnx.Models;
@@ -100,11 +99,7 @@ internal static class ExportCommand
     {
         var dtype = ExportOptions.ParseDType(args.DType);
         bool isFolder = Directory.Exists(args.Model);
-        if (File.Exists(args.Model))
-        {
-            throw new Qwen3OnnxException($"--model '{args.Model}' is a file; give the checkpoint folder that holds config.json and the *.safetensors files");
-        }
-
+        ModelSource.RefuseFile(args.Model);
         if (!isFolder && !Qwen3Presets.TryGet(args.Model, out _))
         {
             throw new Qwen3OnnxException(

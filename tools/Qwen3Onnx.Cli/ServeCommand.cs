@@ -47,7 +47,7 @@ internal static class ServeCommand
             MaxQueue = parse.GetValue(MaxQueue),
             ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("QWEN3ONNX_API_KEY"),
             ModelName = parse.GetValue(Name),
-            ShutdownTimeout = Seconds(parse.GetValue(ShutdownTimeout)),
+            ShutdownTimeout = ServerOptions.ShutdownTimeoutOf(parse.GetValue(ShutdownTimeout)),
         };
         try
         {
@@ -65,9 +65,4 @@ internal static class ServeCommand
             return CliErrors.Report(ex);
         }
     }
-
-    private static TimeSpan Seconds(double seconds) =>
-        double.IsFinite(seconds) && seconds is >= 0 and <= 3600
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new Qwen3OnnxException($"serve: --shutdown-timeout should be between 0 and 3600 seconds (got {seconds})");
 }

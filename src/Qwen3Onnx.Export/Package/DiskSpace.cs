@@ -14,7 +14,7 @@ internal static class DiskSpace
     /// <summary>Bytes the export will write at least: every weight at the width <paramref name="dtype"/> stores it.</summary>
     public static long LowerBound(Qwen3Config config, ExportDType dtype)
     {
-        long parameters = Qwen3WeightNames.Expected(config).Sum(tensor => tensor.Shape.Aggregate(1L, (a, b) => a * b));
+        long parameters = Qwen3WeightNames.ParameterCount(config);
         return dtype switch
         {
             ExportDType.Fp32 => parameters * 4,

@@ -47,6 +47,9 @@ public static class Qwen3WeightNames
     /// <summary>The name of the output projection: lm_head, or the embedding when tied.</summary>
     public static string OutputProjection(Qwen3Config config) => config.TieWordEmbeddings ? Embedding : LmHead;
 
+    /// <summary>How many weights the config has: the elements of every <see cref="Expected"/> tensor.</summary>
+    public static long ParameterCount(Qwen3Config config) => Expected(config).Sum(tensor => tensor.Shape.Aggregate(1L, (a, b) => a * b));
+
     /// <summary>Every tensor the config needs, with its expected shape, in checkpoint order.</summary>
     public static IEnumerable<(string Name, long[] Shape)> Expected(Qwen3Config config)
     {

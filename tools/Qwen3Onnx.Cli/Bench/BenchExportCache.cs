@@ -85,12 +85,13 @@ public static class BenchExportCache
     // The exporter builds only the portable graph so far; once ExportOptions carries a graph flavour this becomes its parser.
     private static string ExistingExport(string folder)
     {
-        _ = ExportManifest.ReadFolder(folder);
-        if (!File.Exists(Path.Combine(folder, ExportManifest.FileName)))
+        if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, ExportManifest.FileName)))
         {
             throw new Qwen3OnnxException($"{folder}: not an export folder (no {ExportManifest.FileName}); export it first or pass a preset with --synthetic-weights");
         }
 
+        // A file, or a manifest whose model file is missing: the manifest reader's messages say which.
+        _ = ExportManifest.ReadFolder(folder);
         return folder;
     }
 }
