@@ -1,11 +1,12 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Qwen3Onnx.Runtime.Constraints;
 
 namespace Qwen3Onnx.Runtime.Sampling;
 
 /// <summary>
 /// The sampler of one sequence. Stages run in a fixed order, each a small type chosen once from the options:
-/// repetition penalty → presence/frequency penalty → mask (ids ≥ <see cref="SamplingOptions.MaskedIdsFrom"/>) →
+/// repetition penalty → presence/frequency penalty → grammar (<see cref="SamplingOptions.Grammar"/>) → mask (ids ≥ <see cref="SamplingOptions.MaskedIdsFrom"/>) →
 /// temperature → top-k → top-p → min-p → draw (Hugging Face's warper order). Greedy options stop after the mask and
 /// take the argmax, ties to the lowest id as torch.argmax does. Buffers are sized to the vocabulary up front, so
 /// sampling a token allocates nothing. Not thread-safe; a batch uses one sampler per row.
@@ -22,6 +23,7 @@ public sealed class Sampler
     private readonly Func<ReadOnlySpan<float>, int> _pick;
     private readonly ulong? _seed;
     private readonly Xoshiro256StarStar _random;
+    private readonly GrammarState? _grammar;
 
     public Sampler(SamplingOptions options, int vocabSize)
     {
@@ -34,8 +36,9 @@ public sealed class Sampler
         _history = new TokenHistory(vocabSize);
         _candidates = new Candidates(vocabSize);
         _processors = CreateProcessors(options);
+        _grammar = options.Grammar?.CreateState();
         _warpers = options.IsGreedy ? [] : CreateWarpers(options, _sampledVocab);
-        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0);
+        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0 || _grammar is not null);
         _seed = options.Seed;
         _random = new Xoshiro256StarStar(options.Seed ?? (ulong)Random.Shared.NextInt64());
     }
@@ -52,11 +55,16 @@ public sealed class Sampler
         return _pick(logits);
     }
 
-    public void Accept(int token) => _history.Accept(token);
+    public void Accept(int token)
+    {
+        _history.Accept(token);
+        _grammar?.Accept(token);
+    }
 
     public void Reset(ReadOnlySpan<int> promptIds)
     {
         _history.Reset(promptIds);
+        _grammar?.Reset();
         if (_seed is { } seed)
         {
             _random.Reseed(seed);
@@ -70,7 +78,7 @@ public sealed class Sampler
         _ => logits => PickRandom(Penalise(logits)),
     };
 
-    /// <summary>Copies the row into the working buffer (the warpers edit it in place) and applies the penalties.</summary>
+    /// <summary>Copies the row into the working buffer (the warpers edit it in place), applies the penalties and the grammar.</summary>
     private float[] Penalise(ReadOnlySpan<float> logits)
     {
         logits.CopyTo(_row);
@@ -78,6 +86,8 @@ public sealed class Sampler
         {
             processor.Apply(_row, _history);
         }
+
+        _grammar?.Apply(_row);
 
         return _row;
     }

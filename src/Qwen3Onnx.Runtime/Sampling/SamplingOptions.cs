@@ -72,6 +72,9 @@ public sealed record SamplingOptions
         init => field = Require(value, value is null or > 0, "masked_ids_from", "a positive token id");
     }
 
+    /// <summary>A grammar every sampled token must keep the output inside (JSON, a schema, tool calls); null for free text.</summary>
+    public Constraints.TokenGrammar? Grammar { get; init; }
+
     /// <summary>True when no randomness is involved: greedy, temperature 0 or top-k 1.</summary>
     public bool IsGreedy => Greedy || Temperature == 0 || TopK == 1;
 
