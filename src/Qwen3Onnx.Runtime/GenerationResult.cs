@@ -6,4 +6,8 @@ namespace Qwen3Onnx.Runtime;
 /// One finished generation. <see cref="Ids"/> are the new token ids (an end-of-sequence id included);
 /// <see cref="Text"/> is the answer and <see cref="Reasoning"/> the thinking, both empty when the export has no tokenizer.
 /// </summary>
-public sealed record GenerationResult(IReadOnlyList<int> Ids, string Text, string Reasoning, FinishReason FinishReason, GenerationUsage Usage);
+public sealed record GenerationResult(IReadOnlyList<int> Ids, string Text, string Reasoning, FinishReason FinishReason, GenerationUsage Usage)
+{
+    /// <summary>The tool calls the answer made (Qwen3's <c>&lt;tool_call&gt;</c> blocks that parsed), in order.</summary>
+    public IReadOnlyList<Tokenization.ChatToolCall> ToolCalls { get; init; } = [];
+}

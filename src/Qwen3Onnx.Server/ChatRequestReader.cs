@@ -8,7 +8,8 @@ namespace Qwen3Onnx.Server;
 /// <summary>
 /// Turns a <c>/v1/chat/completions</c> body into a prompt: messages (content as a string or a list of text parts)
 /// and tools rendered with the chat template, thinking on unless <c>enable_thinking</c> (or vLLM's
-/// <c>chat_template_kwargs.enable_thinking</c>) is false.
+/// <c>chat_template_kwargs.enable_thinking</c>) is false; tool choice and response format become the grammar
+/// the answer is decoded under.
 /// </summary>
 internal static class ChatRequestReader
 {
@@ -17,8 +18,12 @@ internal static class ChatRequestReader
         SettingsReader.RequireModel(root, model);
         UnsupportedFields.Refuse(root, chat: true);
         var messages = Messages(root);
-        var options = new ChatTemplateOptions { EnableThinking = EnableThinking(root), Tools = Tools(root) };
-        return SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(messages, options)));
+        var tools = Tools(root);
+        bool thinking = EnableThinking(root);
+        var options = new ChatTemplateOptions { EnableThinking = thinking, Tools = tools };
+        var settings = SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(messages, options)));
+        var grammar = AnswerConstraintsReader.Grammar(root, model, tools, thinking);
+        return grammar is null ? settings : settings with { Sampling = settings.Sampling with { Grammar = grammar } };
     }
 
     private static string Render(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions options)

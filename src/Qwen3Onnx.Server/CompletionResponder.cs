@@ -1,12 +1,15 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Qwen3Onnx.Runtime;
 using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Text;
 
 namespace Qwen3Onnx.Server;
 
 /// <summary>
-/// Answers one chat or text completion: submits the row, relays its tokens through a <see cref="ChatTurn"/>, and
-/// writes either one JSON response or a stream of chunks. A client that goes away cancels the row.
+/// Answers one chat or text completion: submits the row, relays its tokens through the runtime's
+/// <see cref="RowDecoder"/> (the one every caller uses), and writes either one JSON response or a stream of chunks,
+/// a tool call streamed as soon as its block closes. A client that goes away cancels the row.
 /// </summary>
 internal sealed class CompletionResponder
 {
@@ -14,7 +17,8 @@ internal sealed class CompletionResponder
     private readonly ServedModel _model;
     private readonly GenerationSettings _settings;
     private readonly bool _chat;
-    private readonly ChatTurn _turn;
+    private readonly RowDecoder _decoder;
+    private readonly List<TextDelta> _deltas = [];
     private readonly string _id;
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -24,7 +28,7 @@ internal sealed class CompletionResponder
         _model = model;
         _settings = settings;
         _chat = chat;
-        _turn = new ChatTurn(model, settings.Stops, chat);
+        _decoder = new RowDecoder(model.Tokenizer, settings.Stops, turn: chat);
         _id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N");
     }
 
@@ -50,13 +54,13 @@ internal sealed class CompletionResponder
         var reasoning = new StringBuilder();
         FinishReason? finish = await RelayAsync(row, delta =>
         {
-            content.Append(delta.Content);
-            reasoning.Append(delta.Reasoning);
+            (delta.IsReasoning ? reasoning : content).Append(delta.Text);
             return Task.CompletedTask;
         });
-        string reason = ResponseShapes.FinishName(finish, _turn.ToolCalls.Count > 0);
+        var calls = _decoder.ToolCalls;
+        string reason = ResponseShapes.FinishName(finish, calls.Count > 0);
         object choice = _chat
-            ? new { index = 0, message = ResponseShapes.ChatMessage(content.ToString(), reasoning.ToString(), _turn.ToolCalls), finish_reason = reason }
+            ? new { index = 0, message = ResponseShapes.ChatMessage(content.ToString(), reasoning.ToString(), calls), finish_reason = reason }
             : new { index = 0, text = content.ToString(), finish_reason = reason };
         await ResponseJson.WriteAsync(_http, 200, new { id = _id, @object = ObjectName, created = _created, model = _model.Name, choices = new[] { choice }, usage = Usage });
     }
@@ -66,13 +70,13 @@ internal sealed class CompletionResponder
         ResponseJson.StartEvents(_http);
         if (_chat)
         {
-            await WriteChunkAsync(ResponseShapes.ChatDelta("assistant", TextDelta.Empty, null), null);
+            await WriteChunkAsync(ResponseShapes.ChatDelta("assistant", "", null), null);
         }
 
         FinishReason? finish;
         try
         {
-            finish = await RelayAsync(row, delta => delta.IsEmpty ? Task.CompletedTask : WriteChunkAsync(Delta(delta), null));
+            finish = await RelayAsync(row, delta => WriteChunkAsync(Delta(delta), null));
         }
         catch (Exception ex) when (!_http.RequestAborted.IsCancellationRequested)
         {
@@ -88,9 +92,8 @@ internal sealed class CompletionResponder
             return;
         }
 
-        bool calls = _turn.ToolCalls.Count > 0;
-        object last = _chat ? ResponseShapes.ChatDelta(null, TextDelta.Empty, _turn.ToolCalls) : "";
-        await WriteChunkAsync(last, ResponseShapes.FinishName(finish, calls));
+        object last = _chat ? ResponseShapes.ChatDelta(null, null, null) : "";
+        await WriteChunkAsync(last, ResponseShapes.FinishName(finish, _decoder.ToolCalls.Count > 0));
         if (_settings.IncludeUsage)
         {
             await ResponseJson.WriteEventAsync(_http, new { id = _id, @object = ObjectName, created = _created, model = _model.Name, choices = Array.Empty<object>(), usage = Usage });
@@ -99,9 +102,22 @@ internal sealed class CompletionResponder
         await ResponseJson.WriteDoneAsync(_http);
     }
 
-    private object Usage => ResponseShapes.Usage(_settings.Prompt.Length, _turn.CompletionTokens);
+    private object Usage => ResponseShapes.Usage(_settings.Prompt.Length, _decoder.TokenCount);
 
-    private object Delta(TextDelta delta) => _chat ? ResponseShapes.ChatDelta(null, delta, null) : delta.Content;
+    private object Delta(TextDelta delta)
+    {
+        if (!_chat)
+        {
+            return delta.Text;
+        }
+
+        if (delta.ToolCall is { } call)
+        {
+            return ResponseShapes.ChatDelta(null, null, null, call, _decoder.ToolCalls.Count - 1);
+        }
+
+        return delta.IsReasoning ? ResponseShapes.ChatDelta(null, null, delta.Text) : ResponseShapes.ChatDelta(null, delta.Text, null);
+    }
 
     private Task WriteChunkAsync(object delta, string? finishReason)
     {
@@ -111,15 +127,16 @@ internal sealed class CompletionResponder
         return ResponseJson.WriteEventAsync(_http, new { id = _id, @object = ObjectName, created = _created, model = _model.Name, choices = new[] { choice } });
     }
 
-    /// <summary>Feeds the row's tokens through the turn until it finishes or a stop string ends it.</summary>
+    /// <summary>Feeds the row's tokens through the decoder until it finishes or a stop string ends it.</summary>
     private async Task<FinishReason?> RelayAsync(ScheduledRow row, Func<TextDelta, Task> emit)
     {
         FinishReason? finish = null;
         await foreach (var token in row.Tokens.ReadAllAsync())
         {
-            await emit(_turn.Accept(token));
+            _decoder.Accept(token, _deltas);
+            await EmitAsync(emit);
             finish = token.Finish ?? finish;
-            if (_turn.StoppedByString)
+            if (_decoder.StoppedByString)
             {
                 row.Cancel();
                 finish = FinishReason.Stop;
@@ -127,7 +144,22 @@ internal sealed class CompletionResponder
             }
         }
 
-        await emit(_turn.Finish());
+        if (!_decoder.Done)
+        {
+            _decoder.Close(_deltas);
+            await EmitAsync(emit);
+        }
+
         return finish;
+    }
+
+    private async Task EmitAsync(Func<TextDelta, Task> emit)
+    {
+        foreach (var delta in _deltas)
+        {
+            await emit(delta);
+        }
+
+        _deltas.Clear();
     }
 }

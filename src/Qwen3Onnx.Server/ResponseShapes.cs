@@ -10,28 +10,23 @@ internal static class ResponseShapes
 
     public static object Usage(int prompt, int completion) => new { prompt_tokens = prompt, completion_tokens = completion, total_tokens = prompt + completion };
 
-    public static object[] ToolCalls(IReadOnlyList<ChatToolCall> calls, bool streamed) =>
-        [.. calls.Select((call, index) => new
-        {
-            index = streamed ? index : (int?)null,
-            id = call.Id,
-            type = "function",
-            function = new { name = call.Name, arguments = call.Arguments },
-        })];
+    public static object[] ToolCalls(IReadOnlyList<ChatToolCall> calls) =>
+        [.. calls.Select(call => new { id = call.Id, type = "function", function = new { name = call.Name, arguments = call.Arguments } })];
 
     public static object ChatMessage(string content, string reasoning, IReadOnlyList<ChatToolCall> calls) => new
     {
         role = "assistant",
         content = content.Length > 0 || calls.Count == 0 ? content : null,
         reasoning_content = reasoning.Length > 0 ? reasoning : null,
-        tool_calls = calls.Count > 0 ? ToolCalls(calls, streamed: false) : null,
+        tool_calls = calls.Count > 0 ? ToolCalls(calls) : null,
     };
 
-    public static object ChatDelta(string? role, TextDelta delta, IReadOnlyList<ChatToolCall>? calls) => new
+    /// <summary>A stream chunk's delta; a tool call goes out whole, with its index in the turn (the SDKs key on it).</summary>
+    public static object ChatDelta(string? role, string? content, string? reasoning, ChatToolCall? call = null, int callIndex = 0) => new
     {
         role,
-        content = delta.Content.Length > 0 ? delta.Content : (role is not null ? "" : null),
-        reasoning_content = delta.Reasoning.Length > 0 ? delta.Reasoning : null,
-        tool_calls = calls is { Count: > 0 } ? ToolCalls(calls, streamed: true) : null,
+        content = content ?? (role is not null ? "" : null),
+        reasoning_content = reasoning,
+        tool_calls = call is null ? null : new[] { new { index = callIndex, id = call.Id, type = "function", function = new { name = call.Name, arguments = call.Arguments } } },
     };
 }

@@ -4,8 +4,7 @@ namespace Qwen3Onnx.Server;
 
 /// <summary>
 /// OpenAI request fields this server cannot honour yet. A client that sets one to anything but its no-op value gets
-/// a 400 naming it, instead of an answer that quietly ignores what it asked for (a JSON mode that is not JSON, a
-/// forced tool call that never comes).
+/// a 400 naming it, instead of an answer that quietly ignores what it asked for (log probabilities that never come).
 /// </summary>
 internal static class UnsupportedFields
 {
@@ -14,9 +13,6 @@ internal static class UnsupportedFields
         RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
         if (chat)
         {
-            RefuseUnless(root, "response_format", IsTextFormat, "only {\"type\": \"text\"} is supported; JSON modes need constrained decoding, which this server does not do yet");
-            RefuseUnless(root, "tool_choice", value => value.ValueKind == JsonValueKind.String && value.GetString() == "auto", "only \"auto\" is supported; \"none\", \"required\" and a named function need constrained decoding, which this server does not do yet");
-            RefuseUnless(root, "parallel_tool_calls", value => value.ValueKind == JsonValueKind.True, "only true is supported: the model may call several tools in one turn");
             RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.False, "log probabilities are not supported yet");
             RefuseUnless(root, "top_logprobs", _ => false, "log probabilities are not supported yet");
         }
@@ -28,9 +24,6 @@ internal static class UnsupportedFields
             RefuseUnless(root, "suffix", value => value.ValueKind == JsonValueKind.String && value.GetString() == "", "suffix (insertion) is not supported");
         }
     }
-
-    private static bool IsTextFormat(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text";
 
     private static void RefuseUnless(JsonElement root, string field, Func<JsonElement, bool> isNoOp, string reason)
     {

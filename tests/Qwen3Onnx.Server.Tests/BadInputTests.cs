@@ -39,17 +39,30 @@ public sealed class BadInputTests
         await AssertErrorAsync(Chat(UserHi, $", \"{field}\": 100000000"), HttpStatusCode.BadRequest, field);
 
     [TestMethod]
-    [DataRow(", \"response_format\": {\"type\": \"json_object\"}", "response_format")]
-    [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {}}}", "response_format")]
-    [DataRow(", \"tool_choice\": \"required\"", "tool_choice")]
-    [DataRow(", \"tool_choice\": \"none\"", "tool_choice")]
-    [DataRow(", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"f\"}}", "tool_choice")]
-    [DataRow(", \"parallel_tool_calls\": false", "parallel_tool_calls")]
     [DataRow(", \"logprobs\": true", "logprobs")]
     [DataRow(", \"top_logprobs\": 3", "top_logprobs")]
     [DataRow(", \"logit_bias\": {\"42\": 5}", "logit_bias")]
     public async Task AnOptionTheServerCannotHonourIs400NotIgnored(string extra, string param) =>
         await AssertErrorAsync(Chat(UserHi, extra), HttpStatusCode.BadRequest, param);
+
+    [TestMethod]
+    [DataRow(", \"tool_choice\": \"required\"", "tool_choice", "invalid_value")]
+    [DataRow(", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"f\"}}", "tool_choice", "invalid_value")]
+    [DataRow(", \"tool_choice\": \"sometimes\"", "tool_choice", "invalid_value")]
+    [DataRow(", \"response_format\": {\"type\": \"xml\"}", "response_format", "invalid_value")]
+    [DataRow(", \"response_format\": {\"type\": \"json_schema\"}", "response_format", "invalid_value")]
+    [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"string\", \"pattern\": \"^a$\"}}}", "response_format", "unsupported_parameter")]
+    [DataRow(", \"tool_choice\": \"required\", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": 1}}}}}]", "tools", "unsupported_parameter")]
+    public async Task AnAnswerConstraintThatCannotBeMetIs400(string extra, string param, string code)
+    {
+        using var response = await SendAsync(Chat(UserHi, extra));
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, body);
+        using var error = System.Text.Json.JsonDocument.Parse(body);
+        Assert.AreEqual(param, error.RootElement.GetProperty("error").GetProperty("param").GetString(), body);
+        Assert.AreEqual(code, error.RootElement.GetProperty("error").GetProperty("code").GetString(), body);
+    }
 
     [TestMethod]
     [DataRow(", \"logprobs\": 2", "logprobs")]

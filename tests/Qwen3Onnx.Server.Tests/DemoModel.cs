@@ -67,6 +67,9 @@ public static class DemoModel
     /// <summary>The text a client should see for these tokens (special tokens dropped).</summary>
     public static string VisibleText(IReadOnlyList<int> ids) => Tokenizer.Decode(ids, skipSpecialTokens: true);
 
+    /// <summary>The answer a chat turn shows for plain-text tokens: the newlines that open it dropped, as HF's Qwen3 example strips them.</summary>
+    public static string AnswerText(IReadOnlyList<int> ids) => VisibleText(ids).TrimStart('\n');
+
     public static ServerOptions Options(int maxBatch = 16, int maxQueue = 16) => new()
     {
         ModelFolder = Folder,

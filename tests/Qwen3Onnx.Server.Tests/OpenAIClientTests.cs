@@ -37,7 +37,7 @@ public sealed class OpenAIClientTests
             [new SystemChatMessage("You are terse."), new UserChatMessage("Tell me about the sea.")],
             new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = MaxTokens }).Value;
 
-        Assert.AreEqual(DemoModel.VisibleText(expected), completion.Content[0].Text);
+        Assert.AreEqual(DemoModel.AnswerText(expected), string.Concat(completion.Content.Select(part => part.Text)));
         Assert.AreEqual(expected.Count, completion.Usage.OutputTokenCount);
         Assert.AreEqual(ChatFinishReason.Length, completion.FinishReason);
     }
@@ -57,7 +57,7 @@ public sealed class OpenAIClientTests
             finish = update.FinishReason ?? finish;
         }
 
-        Assert.AreEqual(DemoModel.VisibleText(expected), text.ToString());
+        Assert.AreEqual(DemoModel.AnswerText(expected), text.ToString());
         Assert.AreEqual(ChatFinishReason.Length, finish);
     }
 
@@ -72,7 +72,7 @@ public sealed class OpenAIClientTests
 #pragma warning restore OPENAI001
             new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = MaxTokens }).Value;
 
-        Assert.AreEqual(DemoModel.VisibleText(expected), completion.Content[0].Text);
+        Assert.AreEqual(DemoModel.AnswerText(expected), string.Concat(completion.Content.Select(part => part.Text)));
         Assert.AreEqual(Prompt("Tell me about the sea.", null).Length, completion.Usage.InputTokenCount);
     }
 
@@ -100,7 +100,7 @@ public sealed class OpenAIClientTests
         ChatCompletion completion = _client.CompleteChat(
             [new SystemChatMessage("You are terse."), new UserChatMessage("Weather in Paris?")], options).Value;
 
-        Assert.AreEqual(DemoModel.VisibleText(expected), completion.Content[0].Text);
+        Assert.AreEqual(DemoModel.AnswerText(expected), string.Concat(completion.Content.Select(part => part.Text)));
         Assert.AreEqual(Prompt("Weather in Paris?", template).Length, completion.Usage.InputTokenCount);
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Qwen3Onnx.Server.Tests;
 
-/// <summary>Reads a streamed completion's <c>data:</c> events: the concatenated text, finish reason and usage.</summary>
+/// <summary>Reads a streamed completion's <c>data:</c> events (text or chat chunks): the concatenated text or content, finish reason and usage.</summary>
 internal static class SseReader
 {
     /// <param name="ErrorCode">The code of an error event that ended the stream (OpenAI's <c>{"error": {...}}</c> shape).</param>
@@ -39,7 +39,10 @@ internal static class SseReader
 
             foreach (var choice in chunk.RootElement.GetProperty("choices").EnumerateArray())
             {
-                text.Append(choice.GetProperty("text").GetString());
+                bool chat = choice.TryGetProperty("delta", out var delta);
+                text.Append(chat
+                    ? delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? content.GetString() : ""
+                    : choice.GetProperty("text").GetString());
                 finish = choice.TryGetProperty("finish_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : finish;
             }
 

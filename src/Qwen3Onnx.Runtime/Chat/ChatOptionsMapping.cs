@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen3Onnx.Runtime.Constraints;
 using Qwen3Onnx.Runtime.Sampling;
 
 namespace Qwen3Onnx.Runtime.Chat;
@@ -22,7 +24,6 @@ internal static class ChatOptionsMapping
             return generation;
         }
 
-        RefuseUnsupported(options);
         var extra = options.AdditionalProperties;
         float? minP = extra is not null && extra.TryGetValue(MinPKey, out float min) ? min : null;
         float? repetition = extra is not null && extra.TryGetValue(RepetitionPenaltyKey, out float penalty) ? penalty : null;
@@ -47,22 +48,24 @@ internal static class ChatOptionsMapping
         };
     }
 
-    /// <summary>What the client cannot honour yet is refused rather than ignored (a JSON mode that is not JSON, a forced tool call that never comes).</summary>
-    private static void RefuseUnsupported(ChatOptions options)
+    /// <summary><see cref="ChatOptions.ToolMode"/>, <see cref="ChatOptions.AllowMultipleToolCalls"/> and <see cref="ChatOptions.ResponseFormat"/> as the answer's constraints.</summary>
+    public static AnswerConstraints ToAnswerConstraints(ChatOptions? options)
     {
-        if (options.ResponseFormat is not null and not ChatResponseFormatText)
+        var constraints = new AnswerConstraints { ParallelToolCalls = options?.AllowMultipleToolCalls ?? true };
+        constraints = options?.ToolMode switch
         {
-            throw new NotSupportedException("ChatOptions.ResponseFormat: only text is supported; JSON modes need constrained decoding, which Qwen3ChatClient does not do yet");
-        }
-
-        if (options.ToolMode is not null and not AutoChatToolMode)
+            null or AutoChatToolMode => constraints,
+            NoneChatToolMode => constraints with { ToolChoice = ToolChoice.None },
+            RequiredChatToolMode { RequiredFunctionName: null } => constraints with { ToolChoice = ToolChoice.Required },
+            RequiredChatToolMode required => constraints with { ToolChoice = ToolChoice.Function, FunctionName = required.RequiredFunctionName },
+            var other => throw new NotSupportedException($"ChatOptions.ToolMode: {other.GetType().Name} is not a mode Qwen3ChatClient knows"),
+        };
+        return options?.ResponseFormat switch
         {
-            throw new NotSupportedException("ChatOptions.ToolMode: only Auto is supported; None, RequireAny and a required function need constrained decoding, which Qwen3ChatClient does not do yet");
-        }
-
-        if (options.AllowMultipleToolCalls == false)
-        {
-            throw new NotSupportedException("ChatOptions.AllowMultipleToolCalls = false is not supported: the model may call several tools in one turn");
-        }
+            null or ChatResponseFormatText => constraints,
+            ChatResponseFormatJson { Schema: null } => constraints with { Json = true },
+            ChatResponseFormatJson json => constraints with { Json = true, JsonSchema = json.Schema, JsonSchemaName = json.SchemaName },
+            var other => throw new NotSupportedException($"ChatOptions.ResponseFormat: {other.GetType().Name} is not a format Qwen3ChatClient knows"),
+        };
     }
 }

@@ -1,13 +1,18 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Tokenization;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace Qwen3Onnx.Runtime.Chat;
 
 /// <summary>
 /// <see cref="IChatClient"/> over a local <see cref="Qwen3Model"/>: messages go through Qwen3's chat template (tools
-/// from <see cref="ChatOptions.Tools"/> included), thinking comes back as <see cref="TextReasoningContent"/>.
+/// from <see cref="ChatOptions.Tools"/> included, <see cref="FunctionResultContent"/> as tool messages), thinking
+/// comes back as <see cref="TextReasoningContent"/> and tool calls as <see cref="FunctionCallContent"/> (so
+/// <c>UseFunctionInvocation()</c> works). <see cref="ChatOptions.ToolMode"/> and <see cref="ChatOptions.ResponseFormat"/>
+/// are enforced by constrained decoding.
 /// </summary>
 public sealed class Qwen3ChatClient : IChatClient
 {
@@ -34,13 +39,18 @@ public sealed class Qwen3ChatClient : IChatClient
             contents.Add(new TextReasoningContent(result.Reasoning));
         }
 
-        contents.Add(new TextContent(result.Text));
+        if (result.Text.Length > 0 || result.ToolCalls.Count == 0)
+        {
+            contents.Add(new TextContent(result.Text));
+        }
+
+        contents.AddRange(result.ToolCalls.Select(FunctionCall));
         return new ChatResponse(new AiChatMessage(ChatRole.Assistant, contents))
         {
             ResponseId = Guid.NewGuid().ToString("N"),
             ModelId = _model.ModelId,
             CreatedAt = DateTimeOffset.UtcNow,
-            FinishReason = Finish(result.FinishReason),
+            FinishReason = Finish(result),
             Usage = Usage(result.Usage),
         };
     }
@@ -53,6 +63,7 @@ public sealed class Qwen3ChatClient : IChatClient
         await foreach (var delta in _model.GenerateStreamingAsync(prompt, generation, cancellationToken).ConfigureAwait(false))
         {
             AIContent content = delta.Result is { } result ? new UsageContent(Usage(result.Usage))
+                : delta.ToolCall is { } call ? FunctionCall(call)
                 : delta.IsReasoning ? new TextReasoningContent(delta.Text)
                 : new TextContent(delta.Text);
             yield return new ChatResponseUpdate(ChatRole.Assistant, [content])
@@ -61,7 +72,7 @@ public sealed class Qwen3ChatClient : IChatClient
                 MessageId = responseId,
                 ModelId = _model.ModelId,
                 CreatedAt = DateTimeOffset.UtcNow,
-                FinishReason = delta.Result is { } last ? Finish(last.FinishReason) : null,
+                FinishReason = delta.Result is { } last ? Finish(last) : null,
             };
         }
     }
@@ -88,10 +99,26 @@ public sealed class Qwen3ChatClient : IChatClient
     {
         var generation = ChatOptionsMapping.ToGenerationOptions(options, _model.DefaultSampling);
         var templateMessages = ChatMessageMapping.ToTemplateMessages(messages, options?.Instructions);
-        return (_model.EncodeChat(templateMessages, generation.EnableThinking, ChatMessageMapping.ToTools(options)), generation);
+        var tools = ChatMessageMapping.ToTools(options);
+        var prompt = _model.EncodeChat(templateMessages, generation.EnableThinking, tools);
+        var constraints = ChatOptionsMapping.ToAnswerConstraints(options);
+        if (constraints.IsFree)
+        {
+            return (prompt, generation);
+        }
+
+        var grammar = constraints.ToGrammar(_model.RequireTokenizer(), tools, generation.EnableThinking);
+        return (prompt, generation with { Sampling = (generation.Sampling ?? _model.DefaultSampling) with { Grammar = grammar } });
     }
 
-    private static ChatFinishReason Finish(FinishReason reason) => reason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
+    private static ChatFinishReason Finish(GenerationResult result) =>
+        result.ToolCalls.Count > 0 ? ChatFinishReason.ToolCalls
+        : result.FinishReason == FinishReason.Length ? ChatFinishReason.Length
+        : ChatFinishReason.Stop;
+
+    private static FunctionCallContent FunctionCall(ChatToolCall call) =>
+        FunctionCallContent.CreateFromParsedArguments(call.Arguments, call.Id ?? Text.ToolCallText.NewCallId(), call.Name,
+            static json => JsonSerializer.Deserialize<Dictionary<string, object?>>(json));
 
     private static UsageDetails Usage(GenerationUsage usage) => new()
     {

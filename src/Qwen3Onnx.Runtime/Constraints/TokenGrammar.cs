@@ -35,18 +35,24 @@ public sealed class TokenGrammar
 
     /// <summary>
     /// A JSON answer: one value matching <paramref name="schema"/>, or any JSON object when it is null (OpenAI's
-    /// json_object). With <paramref name="thinking"/> a Qwen3 thinking block may come first, unconstrained.
+    /// json_object). With <paramref name="thinking"/> a Qwen3 thinking block may come first, unconstrained. With
+    /// <paramref name="orToolCalls"/> the answer may instead be calls to those tools (tool_choice auto beside a
+    /// JSON response format).
     /// </summary>
-    public static TokenGrammar Json(Qwen3Tokenizer tokenizer, JsonElement? schema, bool thinking, string? name = null)
+    public static TokenGrammar Json(Qwen3Tokenizer tokenizer, JsonElement? schema, bool thinking, string? name = null, IReadOnlyList<ChatTool>? orToolCalls = null, bool parallel = true)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         var builder = new GrammarBuilder();
         int value = schema is { } s
             ? JsonSchemaCompiler.Compile(builder, s, name is null ? "schema" : $"schema '{name}'")
             : builder.FreeObject(builder.AnyValue());
-        int root = WithThinking(builder, tokenizer, value, thinking);
-        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, root, tokenizer.EosTokenIds,
-            schema is null ? "JSON object" : name is null ? "JSON schema" : $"JSON schema '{name}'");
+        if (orToolCalls is { Count: > 0 })
+        {
+            value = builder.Choice(value, ToolCallsBody(builder, tokenizer, orToolCalls, parallel ? int.MaxValue : 1));
+        }
+
+        string description = schema is null ? "JSON object" : name is null ? "JSON schema" : $"JSON schema '{name}'";
+        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, WithThinking(builder, tokenizer, value, thinking), tokenizer.EosTokenIds, description);
     }
 
     /// <summary>
@@ -57,14 +63,53 @@ public sealed class TokenGrammar
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(tools);
+        var builder = new GrammarBuilder();
+        int body = ToolCallsBody(builder, tokenizer, tools, parallel ? int.MaxValue : 1);
+        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, WithThinking(builder, tokenizer, body, thinking), tokenizer.EosTokenIds, $"tool calls ({Names(tools)})");
+    }
+
+    /// <summary>
+    /// Free text that may end in at most <paramref name="maxCalls"/> calls to <paramref name="tools"/> (none: OpenAI's
+    /// tool_choice "none"; one: tool_choice auto without parallel calls). A call, once started, must name one of
+    /// the tools and match its parameters schema.
+    /// </summary>
+    public static TokenGrammar Text(Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools, int maxCalls)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(tools);
+        var builder = new GrammarBuilder();
+        var (start, end) = ToolCallTokens(tokenizer, required: false);
+        int[] tags = [.. new[] { start, end }.OfType<int>()];
+        int text = builder.FreeText(tags);
+        if (maxCalls == 0 || tools.Count == 0 || start is null)
+        {
+            return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, text, tokenizer.EosTokenIds, "text without tool calls");
+        }
+
+        // The text before a call ends at <tool_call>; the calls body then starts after that token.
+        int lead = builder.FreeText(end is { } e ? [e] : [], terminatorTokenId: start.Value);
+        int calls = ToolCallsBody(builder, tokenizer, tools, maxCalls, openedBy: lead);
+        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, builder.Choice(text, calls), tokenizer.EosTokenIds, $"text or tool calls ({Names(tools)})");
+    }
+
+    /// <summary>Free text that never starts a tool call (OpenAI's tool_choice "none").</summary>
+    public static TokenGrammar TextWithoutToolCalls(Qwen3Tokenizer tokenizer) => Text(tokenizer, [], maxCalls: 0);
+
+    internal GrammarState CreateState() => new(this);
+
+    /// <summary>
+    /// Calls separated by newlines, each <c>&lt;tool_call&gt;\n{"name": "…", "arguments": …}\n&lt;/tool_call&gt;</c>
+    /// (the form Qwen3's template teaches). <paramref name="openedBy"/> replaces the first call's opening token
+    /// when something before it already consumed that token.
+    /// </summary>
+    private static int ToolCallsBody(GrammarBuilder builder, Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools, int maxCalls, int openedBy = -1)
+    {
         if (tools.Count == 0)
         {
             throw new NotSupportedException("a required tool call needs at least one tool");
         }
 
-        int start = tokenizer.TokenToId("<tool_call>") ?? throw new NotSupportedException("the tokenizer has no <tool_call> token, so it cannot make tool calls");
-        int end = tokenizer.TokenToId("</tool_call>") ?? throw new NotSupportedException("the tokenizer has no </tool_call> token, so it cannot make tool calls");
-        var builder = new GrammarBuilder();
+        var (start, end) = ToolCallTokens(tokenizer, required: true);
         var calls = tools.Select((tool, i) =>
         {
             string name = tool.Name ?? throw new NotSupportedException($"tools[{i}] has no function name");
@@ -73,24 +118,25 @@ public sealed class TokenGrammar
                 : builder.FreeObject(builder.AnyValue());
             return builder.Sequence(builder.Literal($"{{\"name\": {JsonText.Quote(name)}, \"arguments\": "), arguments, builder.Literal("}"));
         }).ToArray();
-        int call = builder.Sequence(builder.Token(start), builder.Literal("\n"), builder.Choice(calls), builder.Literal("\n"), builder.Token(end));
-        int body = builder.Repeat(call, 1, parallel ? int.MaxValue : 1, separator: builder.Literal("\n"));
-        int root = WithThinking(builder, tokenizer, body, thinking);
-        string names = string.Join(", ", tools.Select(t => t.Name));
-        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, root, tokenizer.EosTokenIds, $"tool calls ({names})");
+        int inner = builder.Sequence(builder.Literal("\n"), builder.Choice(calls), builder.Literal("\n"), builder.Token(end!.Value));
+        int call = builder.Sequence(builder.Token(start!.Value), inner);
+        int first = openedBy < 0 ? call : builder.Sequence(openedBy, inner);
+        return maxCalls == 1 ? first : builder.Sequence(first, builder.Repeat(builder.Sequence(builder.Literal("\n"), call), 0, maxCalls - 1));
     }
 
-    /// <summary>Free text that never starts a tool call (OpenAI's tool_choice "none").</summary>
-    public static TokenGrammar TextWithoutToolCalls(Qwen3Tokenizer tokenizer)
+    private static (int? Start, int? End) ToolCallTokens(Qwen3Tokenizer tokenizer, bool required)
     {
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        var builder = new GrammarBuilder();
-        int[] banned = [.. new[] { tokenizer.TokenToId("<tool_call>"), tokenizer.TokenToId("</tool_call>") }.OfType<int>()];
-        int root = builder.FreeText(banned);
-        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, root, tokenizer.EosTokenIds, "text without tool calls");
+        int? start = tokenizer.TokenToId("<tool_call>");
+        int? end = tokenizer.TokenToId("</tool_call>");
+        if (required && (start is null || end is null))
+        {
+            throw new NotSupportedException("the tokenizer has no <tool_call> and </tool_call> tokens, so it cannot make tool calls");
+        }
+
+        return (start, end);
     }
 
-    internal GrammarState CreateState() => new(this);
+    private static string Names(IReadOnlyList<ChatTool> tools) => string.Join(", ", tools.Select(t => t.Name));
 
     private static int WithThinking(GrammarBuilder builder, Qwen3Tokenizer tokenizer, int body, bool thinking)
     {

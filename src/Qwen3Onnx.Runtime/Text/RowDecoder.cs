@@ -5,33 +5,62 @@ using Qwen3Onnx.Runtime.Tokenization;
 namespace Qwen3Onnx.Runtime.Text;
 
 /// <summary>
-/// Turns one row's generated ids into text deltas: UTF-8 held back until a character is complete, thinking
-/// (between the <c>&lt;think&gt;</c> and <c>&lt;/think&gt;</c> tokens) reported apart from the answer, and stop
-/// strings matched across tokens in the answer. Without a tokenizer it only collects ids.
+/// Turns one row's generated ids into text deltas, for every caller (the in-process API, the CLI and the server):
+/// UTF-8 held back until a character is complete, and, for an assistant turn, thinking (between the
+/// <c>&lt;think&gt;</c> and <c>&lt;/think&gt;</c> tokens) apart from the answer, <c>&lt;tool_call&gt;</c> blocks
+/// parsed into calls, and stop strings matched across tokens in the answer. Qwen3's tags are single tokens, so the
+/// token id decides where text goes. The template puts newlines after the tags; a section starts at its first
+/// other character (as HF's Qwen3 example strips them). A plain completion (<c>turn: false</c>) is the raw text.
+/// Without a tokenizer it only collects ids.
 /// </summary>
-internal sealed class RowDecoder
+public sealed class RowDecoder
 {
     private readonly Qwen3Tokenizer? _tokenizer;
     private readonly StreamingDetokenizer? _detokenizer;
     private readonly StopStringMatcher _stops;
+    private readonly bool _turn;
+    private readonly int _callStart = -1;
+    private readonly int _callEnd = -1;
     private readonly List<int> _ids = [];
     private readonly StringBuilder _answer = new();
     private readonly StringBuilder _reasoning = new();
-    private bool _thinking;
-    private bool _sectionStart = true;
+    private readonly StringBuilder _callText = new();
+    private readonly List<ChatToolCall> _toolCalls = [];
+    private Region _region = Region.Answer;
+    private bool _sectionStart;
 
-    public RowDecoder(Qwen3Tokenizer? tokenizer, IReadOnlyList<string> stopStrings)
+    public RowDecoder(Qwen3Tokenizer? tokenizer, IReadOnlyList<string> stopStrings, bool turn = true)
     {
+        ArgumentNullException.ThrowIfNull(stopStrings);
         _tokenizer = tokenizer;
         _detokenizer = tokenizer?.CreateStreamingDetokenizer(skipSpecialTokens: true);
         _stops = new StopStringMatcher(stopStrings);
+        _turn = turn;
+        _sectionStart = turn;
+        if (turn && tokenizer is not null)
+        {
+            _callStart = tokenizer.TokenToId("<tool_call>") ?? -1;
+            _callEnd = tokenizer.TokenToId("</tool_call>") ?? -1;
+        }
+    }
+
+    private enum Region
+    {
+        Answer,
+        Reasoning,
+        ToolCall,
     }
 
     public FinishReason? Finish { get; private set; }
 
     public bool Done => Finish is not null;
 
+    /// <summary>True when a stop string ended the answer (the caller should stop generating this row).</summary>
+    public bool StoppedByString { get; private set; }
+
     public int TokenCount => _ids.Count;
+
+    public IReadOnlyList<ChatToolCall> ToolCalls => _toolCalls;
 
     /// <summary>Takes one token event of this row and appends the text it completes to <paramref name="deltas"/>.</summary>
     public void Accept(TokenEvent token, List<TextDelta> deltas)
@@ -49,13 +78,28 @@ internal sealed class RowDecoder
 
         if (token.Finish is { } reason && !Done)
         {
-            FlushText(deltas);
+            Close(deltas);
             Finish = reason;
         }
     }
 
+    /// <summary>Releases held-back text and closes an unterminated call; for a row that ends without a finish event.</summary>
+    public void Close(List<TextDelta> deltas)
+    {
+        Emit(_detokenizer?.Flush() ?? "", deltas);
+        if (_region == Region.ToolCall)
+        {
+            CloseCall(deltas);
+        }
+
+        if (!StoppedByString)
+        {
+            AppendAnswer(_stops.Flush(), deltas);
+        }
+    }
+
     public GenerationResult ToResult(GenerationUsage usage) =>
-        new([.. _ids], _answer.ToString(), _reasoning.ToString(), Finish ?? FinishReason.Length, usage);
+        new([.. _ids], _answer.ToString(), _reasoning.ToString(), Finish ?? FinishReason.Length, usage) { ToolCalls = [.. _toolCalls] };
 
     private void Decode(int id, List<TextDelta> deltas)
     {
@@ -64,10 +108,15 @@ internal sealed class RowDecoder
             return;
         }
 
-        if (id == _tokenizer.ThinkStartId || id == _tokenizer.ThinkEndId)
+        if (_turn && RegionAfter(id) is { } next)
         {
             Emit(_detokenizer.Flush(), deltas);
-            _thinking = id == _tokenizer.ThinkStartId;
+            if (_region == Region.ToolCall)
+            {
+                CloseCall(deltas);
+            }
+
+            _region = next;
             _sectionStart = true;
             return;
         }
@@ -75,7 +124,12 @@ internal sealed class RowDecoder
         Emit(_detokenizer.Append(id), deltas);
     }
 
-    /// <summary>The template puts newlines after &lt;think&gt; and &lt;/think&gt;; a section starts at its first other character.</summary>
+    private Region? RegionAfter(int id) =>
+        id == _tokenizer!.ThinkStartId ? Region.Reasoning
+        : id == _tokenizer.ThinkEndId || id == _callEnd ? Region.Answer
+        : id == _callStart ? Region.ToolCall
+        : null;
+
     private void Emit(string text, List<TextDelta> deltas)
     {
         if (_sectionStart)
@@ -84,33 +138,47 @@ internal sealed class RowDecoder
             _sectionStart = text.Length == 0;
         }
 
-        if (text.Length == 0 || Done)
+        if (text.Length == 0 || StoppedByString)
         {
             return;
         }
 
-        if (_thinking)
+        switch (_region)
         {
-            _reasoning.Append(text);
-            deltas.Add(new TextDelta(text, IsReasoning: true));
-            return;
-        }
+            case Region.Reasoning:
+                _reasoning.Append(text);
+                deltas.Add(new TextDelta(text, IsReasoning: true));
+                return;
+            case Region.ToolCall:
+                _callText.Append(text);
+                return;
+            default:
+                (string emit, bool stopped) = _stops.Append(text);
+                AppendAnswer(emit, deltas);
+                if (stopped)
+                {
+                    StoppedByString = true;
+                    Finish = FinishReason.Stop;
+                }
 
-        (string emit, bool stopped) = _stops.Append(text);
-        AppendAnswer(emit, deltas);
-        if (stopped)
-        {
-            Finish = FinishReason.Stop;
+                return;
         }
     }
 
-    private void FlushText(List<TextDelta> deltas)
+    /// <summary>A call that is not valid JSON stays visible, as the model wrote it.</summary>
+    private void CloseCall(List<TextDelta> deltas)
     {
-        Emit(_detokenizer?.Flush() ?? "", deltas);
-        if (!Done)
+        string json = _callText.ToString().Trim();
+        _callText.Clear();
+        _region = Region.Answer;
+        if (ToolCallText.TryParse(json, ToolCallText.NewCallId()) is { } call)
         {
-            AppendAnswer(_stops.Flush(), deltas);
+            _toolCalls.Add(call);
+            deltas.Add(new TextDelta("", IsReasoning: false) { ToolCall = call });
+            return;
         }
+
+        Emit($"<tool_call>{json}</tool_call>", deltas);
     }
 
     private void AppendAnswer(string text, List<TextDelta> deltas)

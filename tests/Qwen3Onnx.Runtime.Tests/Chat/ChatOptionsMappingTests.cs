@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Qwen3Onnx.Runtime.Chat;
+using Qwen3Onnx.Runtime.Constraints;
 using Qwen3Onnx.Runtime.Sampling;
 
 namespace Qwen3Onnx.Runtime.Tests.Chat;
@@ -38,23 +39,31 @@ public sealed class ChatOptionsMappingTests
         Assert.IsFalse(generation.EnableThinking);
     }
 
-    public static IEnumerable<object[]> UnhonourableOptions =>
+    public static IEnumerable<object[]> AnswerShapes =>
     [
-        [new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, "ResponseFormat"],
-        [new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("{\"type\": \"object\"}").RootElement) }, "ResponseFormat"],
-        [new ChatOptions { ToolMode = ChatToolMode.RequireAny }, "ToolMode"],
-        [new ChatOptions { ToolMode = ChatToolMode.RequireSpecific("get_weather") }, "ToolMode"],
-        [new ChatOptions { ToolMode = ChatToolMode.None }, "ToolMode"],
-        [new ChatOptions { AllowMultipleToolCalls = false }, "AllowMultipleToolCalls"],
+        [new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, new AnswerConstraints { Json = true }],
+        [new ChatOptions { ToolMode = ChatToolMode.RequireAny }, new AnswerConstraints { ToolChoice = ToolChoice.Required }],
+        [new ChatOptions { ToolMode = ChatToolMode.RequireSpecific("get_weather") }, new AnswerConstraints { ToolChoice = ToolChoice.Function, FunctionName = "get_weather" }],
+        [new ChatOptions { ToolMode = ChatToolMode.None }, new AnswerConstraints { ToolChoice = ToolChoice.None }],
+        [new ChatOptions { AllowMultipleToolCalls = false }, new AnswerConstraints { ParallelToolCalls = false }],
+        [new ChatOptions { ToolMode = ChatToolMode.Auto, ResponseFormat = ChatResponseFormat.Text, AllowMultipleToolCalls = true }, new AnswerConstraints()],
     ];
 
     [TestMethod]
-    [DynamicData(nameof(UnhonourableOptions))]
-    public void AnOptionTheClientCannotHonourIsRefusedNotIgnored(ChatOptions options, string named)
-    {
-        var error = Assert.ThrowsExactly<NotSupportedException>(() => ChatOptionsMapping.ToGenerationOptions(options, GreedyDefaults));
+    [DynamicData(nameof(AnswerShapes))]
+    public void ToolModeResponseFormatAndMultipleCallsBecomeTheAnswersConstraints(ChatOptions options, AnswerConstraints expected) =>
+        Assert.AreEqual(expected, ChatOptionsMapping.ToAnswerConstraints(options));
 
-        StringAssert.StartsWith(error.Message, $"ChatOptions.{named}");
+    [TestMethod]
+    public void AJsonSchemaResponseFormatCarriesItsSchemaAndName()
+    {
+        var schema = System.Text.Json.JsonDocument.Parse("{\"type\": \"object\"}").RootElement;
+
+        var constraints = ChatOptionsMapping.ToAnswerConstraints(new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "thing") });
+
+        Assert.IsTrue(constraints.Json);
+        Assert.AreEqual("thing", constraints.JsonSchemaName);
+        Assert.AreEqual("{\"type\": \"object\"}", constraints.JsonSchema?.GetRawText());
     }
 
     [TestMethod]

@@ -59,11 +59,51 @@ public sealed class RowDecoderTests
         Assert.IsFalse(deltas.Any(d => d.Text.Contains('\uFFFD')));
     }
 
-    private static (List<TextDelta> Deltas, GenerationResult Result) Decode(string text, IReadOnlyList<string> stopStrings)
+    [TestMethod]
+    public void AToolCallBlockBecomesACallDeltaAndLeavesTheAnswer()
+    {
+        var (deltas, result) = Decode(
+            "Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"get_time\", \"arguments\": {}}\n</tool_call>",
+            stopStrings: ["Paris"]);
+
+        Assert.AreEqual("Let me check.\n", result.Text);
+        Assert.HasCount(2, result.ToolCalls);
+        Assert.AreEqual("get_weather", result.ToolCalls[0].Name);
+        Assert.AreEqual("{\"city\": \"Paris\"}", result.ToolCalls[0].Arguments, "stop strings apply to the answer, not to call arguments");
+        Assert.AreEqual("get_time", result.ToolCalls[1].Name);
+        Assert.MatchesRegex("^call_[0-9a-f]{24}$", result.ToolCalls[0].Id!);
+        CollectionAssert.AreEqual(result.ToolCalls.ToArray(), deltas.Where(d => d.ToolCall is not null).Select(d => d.ToolCall).ToArray());
+        Assert.AreEqual(FinishReason.Stop, result.FinishReason);
+    }
+
+    [TestMethod]
+    [DataRow("<tool_call>\n{not json\n</tool_call>", "<tool_call>{not json</tool_call>")]
+    [DataRow("<tool_call>\n{\"name\": \"f\"", "<tool_call>{\"name\": \"f\"</tool_call>")]
+    public void AToolCallThatIsNotACallStaysVisible(string text, string expected)
+    {
+        var (_, result) = Decode(text, stopStrings: []);
+
+        Assert.AreEqual(expected, result.Text);
+        Assert.IsEmpty(result.ToolCalls);
+    }
+
+    [TestMethod]
+    public void APlainCompletionIsTheRawTextWithItsTags()
+    {
+        const string text = "\n<think>\nhm\n</think>\n\n<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>";
+
+        var (_, result) = Decode(text, stopStrings: [], turn: false);
+
+        Assert.AreEqual(text, result.Text);
+        Assert.AreEqual("", result.Reasoning);
+        Assert.IsEmpty(result.ToolCalls);
+    }
+
+    private static (List<TextDelta> Deltas, GenerationResult Result) Decode(string text, IReadOnlyList<string> stopStrings, bool turn = true)
     {
         var tokenizer = Tokenizer.Value;
         int[] ids = [.. tokenizer.Encode(text), tokenizer.EosTokenId];
-        var decoder = new RowDecoder(tokenizer, stopStrings);
+        var decoder = new RowDecoder(tokenizer, stopStrings, turn);
         var deltas = new List<TextDelta>();
         for (int i = 0; i < ids.Length && !decoder.Done; i++)
         {
