@@ -10,4 +10,7 @@ public sealed record GenerationResult(IReadOnlyList<int> Ids, string Text, strin
 {
     /// <summary>The tool calls the answer made (Qwen3's <c>&lt;tool_call&gt;</c> blocks that parsed), in order.</summary>
     public IReadOnlyList<Tokenization.ChatToolCall> ToolCalls { get; init; } = [];
+
+    /// <summary>Each new token's log-probabilities (not the end-of-sequence token's), when <see cref="Sampling.SamplingOptions.TopLogprobs"/> asked for them.</summary>
+    public IReadOnlyList<Sampling.TokenLogprobs> Logprobs { get; init; } = [];
 }

@@ -23,7 +23,7 @@ internal static class ChatRequestReader
         var options = new ChatTemplateOptions { EnableThinking = thinking, Tools = tools };
         var settings = SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(messages, options)));
         var grammar = AnswerConstraintsReader.Grammar(root, model, tools, thinking);
-        return grammar is null ? settings : settings with { Sampling = settings.Sampling with { Grammar = grammar } };
+        return settings with { Sampling = settings.Sampling with { Grammar = grammar, TopLogprobs = TopLogprobs(root) } };
     }
 
     private static string Render(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions options)
@@ -85,6 +85,19 @@ internal static class ChatRequestReader
         {
             throw ApiException.BadField("tools", ex.Message);
         }
+    }
+
+    /// <summary>OpenAI's pair: <c>logprobs</c> true turns them on, <c>top_logprobs</c> (0 … 20) adds alternatives and needs it.</summary>
+    private static int? TopLogprobs(JsonElement root)
+    {
+        bool enabled = RequestFields.Bool(root, "logprobs") ?? false;
+        long? top = RequestFields.Integer(root, "top_logprobs", 0, Runtime.Sampling.TokenLogprobs.MaxTop);
+        if (top is not null && !enabled)
+        {
+            throw ApiException.BadField("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
+
+        return enabled ? (int)(top ?? 0) : null;
     }
 
     private static bool EnableThinking(JsonElement root)

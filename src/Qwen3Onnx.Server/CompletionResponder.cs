@@ -19,6 +19,7 @@ internal sealed class CompletionResponder
     private readonly bool _chat;
     private readonly RowDecoder _decoder;
     private readonly List<TextDelta> _deltas = [];
+    private int _logprobsSent;
     private readonly string _id;
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -60,7 +61,7 @@ internal sealed class CompletionResponder
         var calls = _decoder.ToolCalls;
         string reason = ResponseShapes.FinishName(finish, calls.Count > 0);
         object choice = _chat
-            ? new { index = 0, message = ResponseShapes.ChatMessage(content.ToString(), reasoning.ToString(), calls), finish_reason = reason }
+            ? new { index = 0, message = ResponseShapes.ChatMessage(content.ToString(), reasoning.ToString(), calls), logprobs = PendingLogprobs(), finish_reason = reason }
             : new { index = 0, text = content.ToString(), finish_reason = reason };
         await ResponseJson.WriteAsync(_http, 200, new { id = _id, @object = ObjectName, created = _created, model = _model.Name, choices = new[] { choice }, usage = Usage });
     }
@@ -122,9 +123,23 @@ internal sealed class CompletionResponder
     private Task WriteChunkAsync(object delta, string? finishReason)
     {
         object choice = _chat
-            ? new { index = 0, delta, finish_reason = finishReason }
+            ? new { index = 0, delta, logprobs = PendingLogprobs(), finish_reason = finishReason }
             : new { index = 0, text = (string)delta, finish_reason = finishReason };
         return ResponseJson.WriteEventAsync(_http, new { id = _id, @object = ObjectName, created = _created, model = _model.Name, choices = new[] { choice } });
+    }
+
+    /// <summary>The log-probabilities of the tokens not yet reported (a chunk carries those that arrived since the last one).</summary>
+    private object? PendingLogprobs()
+    {
+        if (_settings.Sampling.TopLogprobs is null)
+        {
+            return null;
+        }
+
+        var all = _decoder.Logprobs;
+        var pending = ResponseShapes.Logprobs(all.Skip(_logprobsSent), _model.Tokenizer);
+        _logprobsSent = all.Count;
+        return pending;
     }
 
     /// <summary>Feeds the row's tokens through the decoder until it finishes or a stop string ends it.</summary>

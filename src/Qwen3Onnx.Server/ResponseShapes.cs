@@ -1,4 +1,5 @@
 using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Runtime.Tokenization;
 
 namespace Qwen3Onnx.Server;
@@ -19,6 +20,23 @@ internal static class ResponseShapes
         content = content.Length > 0 || calls.Count == 0 ? content : null,
         reasoning_content = reasoning.Length > 0 ? reasoning : null,
         tool_calls = calls.Count > 0 ? ToolCalls(calls) : null,
+    };
+
+    /// <summary>OpenAI's <c>{"content": [{"token", "logprob", "bytes", "top_logprobs": [...]}]}</c>.</summary>
+    public static object Logprobs(IEnumerable<TokenLogprobs> tokens, Qwen3Tokenizer tokenizer) => new
+    {
+        content = tokens.Select(token => new
+        {
+            token = tokenizer.Decode([token.TokenId]),
+            logprob = token.Logprob,
+            bytes = tokenizer.TokenBytes(token.TokenId).Select(b => (int)b).ToArray(),
+            top_logprobs = token.Top.Select(top => new
+            {
+                token = tokenizer.Decode([top.TokenId]),
+                logprob = top.Logprob,
+                bytes = tokenizer.TokenBytes(top.TokenId).Select(b => (int)b).ToArray(),
+            }).ToArray(),
+        }).ToArray(),
     };
 
     /// <summary>A stream chunk's delta; a tool call goes out whole, with its index in the turn (the SDKs key on it).</summary>

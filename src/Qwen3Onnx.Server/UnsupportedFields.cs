@@ -11,14 +11,9 @@ internal static class UnsupportedFields
     public static void Refuse(JsonElement root, bool chat)
     {
         RefuseUnless(root, "logit_bias", value => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any(), "logit_bias is not supported");
-        if (chat)
+        if (!chat)
         {
-            RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.False, "log probabilities are not supported yet");
-            RefuseUnless(root, "top_logprobs", _ => false, "log probabilities are not supported yet");
-        }
-        else
-        {
-            RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n == 0, "log probabilities are not supported yet");
+            RefuseUnless(root, "logprobs", value => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n == 0, "log probabilities of text completions are not supported; /v1/chat/completions has logprobs and top_logprobs");
             RefuseUnless(root, "echo", value => value.ValueKind == JsonValueKind.False, "echo is not supported");
             RefuseUnless(root, "best_of", value => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n == 1, "only best_of 1 is supported");
             RefuseUnless(root, "suffix", value => value.ValueKind == JsonValueKind.String && value.GetString() == "", "suffix (insertion) is not supported");

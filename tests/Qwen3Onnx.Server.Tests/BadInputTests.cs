@@ -39,8 +39,6 @@ public sealed class BadInputTests
         await AssertErrorAsync(Chat(UserHi, $", \"{field}\": 100000000"), HttpStatusCode.BadRequest, field);
 
     [TestMethod]
-    [DataRow(", \"logprobs\": true", "logprobs")]
-    [DataRow(", \"top_logprobs\": 3", "top_logprobs")]
     [DataRow(", \"logit_bias\": {\"42\": 5}", "logit_bias")]
     public async Task AnOptionTheServerCannotHonourIs400NotIgnored(string extra, string param) =>
         await AssertErrorAsync(Chat(UserHi, extra), HttpStatusCode.BadRequest, param);
@@ -49,11 +47,13 @@ public sealed class BadInputTests
     [DataRow(", \"tool_choice\": \"required\"", "tool_choice", "invalid_value")]
     [DataRow(", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"f\"}}", "tool_choice", "invalid_value")]
     [DataRow(", \"tool_choice\": \"sometimes\"", "tool_choice", "invalid_value")]
+    [DataRow(", \"top_logprobs\": 3", "top_logprobs", "invalid_value")]
+    [DataRow(", \"logprobs\": true, \"top_logprobs\": 21", "top_logprobs", "invalid_value")]
     [DataRow(", \"response_format\": {\"type\": \"xml\"}", "response_format", "invalid_value")]
     [DataRow(", \"response_format\": {\"type\": \"json_schema\"}", "response_format", "invalid_value")]
     [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"string\", \"pattern\": \"^a$\"}}}", "response_format", "unsupported_parameter")]
     [DataRow(", \"tool_choice\": \"required\", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": 1}}}}}]", "tools", "unsupported_parameter")]
-    public async Task AnAnswerConstraintThatCannotBeMetIs400(string extra, string param, string code)
+    public async Task AnOptionThatCannotBeMetIs400WithItsParamAndCode(string extra, string param, string code)
     {
         using var response = await SendAsync(Chat(UserHi, extra));
         string body = await response.Content.ReadAsStringAsync();

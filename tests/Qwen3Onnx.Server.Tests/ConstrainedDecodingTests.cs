@@ -164,6 +164,35 @@ public sealed class ConstrainedDecodingTests
         Assert.IsGreaterThan(first.Usage.InputTokenCount, second.Usage.InputTokenCount, "the call and its result are part of the second prompt");
     }
 
+    [TestMethod]
+    public void LogprobsComeBackWithTopLogprobsAndRespectTheGrammarsMask()
+    {
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 12, IncludeLogProbabilities = true, TopLogProbabilityCount = 5 };
+        options.ResponseFormat = ChatResponseFormat.CreateJsonObjectFormat();
+#pragma warning disable SCME0001
+        options.Patch.Set("$.enable_thinking"u8, false);
+#pragma warning restore SCME0001
+
+        ChatCompletion completion = _client.CompleteChat([new UserChatMessage("JSON")], options).Value;
+
+        var tokens = completion.ContentTokenLogProbabilities;
+        int endToken = completion.FinishReason == ChatFinishReason.Stop ? 1 : 0;
+        Assert.HasCount(completion.Usage.OutputTokenCount - endToken, tokens, "one entry per generated token but the end-of-sequence token");
+        Assert.AreEqual(completion.Content[0].Text, string.Concat(tokens.Select(t => t.Token)));
+        Assert.StartsWith("{", tokens[0].Token.TrimStart());
+        foreach (var token in tokens)
+        {
+            Assert.HasCount(5, token.TopLogProbabilities);
+            Assert.AreEqual(token.TopLogProbabilities[0].Token, token.Token, "greedy takes the most likely token");
+            Assert.AreEqual(token.TopLogProbabilities[0].LogProbability, token.LogProbability);
+            CollectionAssert.AreEqual(token.TopLogProbabilities.Select(t => t.LogProbability).OrderDescending().ToArray(), token.TopLogProbabilities.Select(t => t.LogProbability).ToArray());
+            Assert.IsLessThanOrEqualTo(1.0 + 1e-4, token.TopLogProbabilities.Sum(t => Math.Exp(t.LogProbability)));
+        }
+
+        // At the first step only '{' (after optional whitespace) is allowed: anything else has no probability.
+        Assert.IsTrue(tokens[0].TopLogProbabilities.All(t => t.LogProbability == -9999f || t.Token.TrimStart(' ', '\n', '\t').StartsWith('{') || t.Token.Trim().Length == 0));
+    }
+
     private static ChatCompletionOptions Options(long seed)
     {
 #pragma warning disable OPENAI001 // The SDK marks Seed experimental; the server honours it.

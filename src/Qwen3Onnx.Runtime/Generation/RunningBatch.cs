@@ -162,7 +162,7 @@ public sealed class RunningBatch : IDisposable
             : row.Produced >= row.MaxNewTokens || width >= _session.MaxSequenceLength ? FinishReason.Length
             : null;
         row.IsLeaving = reason is not null;
-        return new TokenEvent(row.Id, token, eos, reason);
+        return new TokenEvent(row.Id, token, eos, reason) { Logprobs = row.Sampler.LastLogprobs };
     }
 
     /// <summary>Feeds every row its last token; row i's mask is 0 over its padding and 1 after, its position its token count.</summary>

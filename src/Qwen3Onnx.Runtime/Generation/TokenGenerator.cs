@@ -92,7 +92,7 @@ public sealed class TokenGenerator
                 bool eos = stopIds.Contains(last[row]);
                 FinishReason? reason = eos ? FinishReason.Stop : produced[row] == maxNew ? FinishReason.Length : null;
                 finished[row] = reason is not null;
-                yield return new TokenEvent(row, last[row], eos, reason);
+                yield return new TokenEvent(row, last[row], eos, reason) { Logprobs = samplers[row].LastLogprobs };
             }
 
             if (index == 0)

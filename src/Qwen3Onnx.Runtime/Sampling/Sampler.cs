@@ -24,6 +24,7 @@ public sealed class Sampler
     private readonly ulong? _seed;
     private readonly Xoshiro256StarStar _random;
     private readonly GrammarState? _grammar;
+    private readonly float[]? _logprobRow;
 
     public Sampler(SamplingOptions options, int vocabSize)
     {
@@ -37,8 +38,9 @@ public sealed class Sampler
         _candidates = new Candidates(vocabSize);
         _processors = CreateProcessors(options);
         _grammar = options.Grammar?.CreateState();
+        _logprobRow = options.TopLogprobs is null ? null : new float[vocabSize];
         _warpers = options.IsGreedy ? [] : CreateWarpers(options, _sampledVocab);
-        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0 || _grammar is not null);
+        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0 || _grammar is not null || _logprobRow is not null);
         _seed = options.Seed;
         _random = new Xoshiro256StarStar(options.Seed ?? (ulong)Random.Shared.NextInt64());
     }
@@ -52,8 +54,17 @@ public sealed class Sampler
             throw new ArgumentException($"logits row has {logits.Length} entries but the sampler's vocabulary has {_vocabSize}", nameof(logits));
         }
 
-        return _pick(logits);
+        int token = _pick(logits);
+        if (_logprobRow is not null)
+        {
+            LastLogprobs = TokenLogprobs.From(_logprobRow.AsSpan(0, _sampledVocab), token, Options.TopLogprobs!.Value);
+        }
+
+        return token;
     }
+
+    /// <summary>The last sampled token's log-probabilities, when <see cref="SamplingOptions.TopLogprobs"/> asks for them.</summary>
+    public TokenLogprobs? LastLogprobs { get; private set; }
 
     public void Accept(int token)
     {
@@ -88,6 +99,10 @@ public sealed class Sampler
         }
 
         _grammar?.Apply(_row);
+        if (_logprobRow is not null)
+        {
+            _row.CopyTo(_logprobRow, 0);   // the warpers edit _row in place
+        }
 
         return _row;
     }

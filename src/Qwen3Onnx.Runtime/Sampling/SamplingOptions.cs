@@ -72,6 +72,16 @@ public sealed record SamplingOptions
         init => field = Require(value, value is null or > 0, "masked_ids_from", "a positive token id");
     }
 
+    /// <summary>
+    /// Report each sampled token's log-probability with this many of the most likely alternatives (0 … 20; null
+    /// reports nothing). See <see cref="TokenLogprobs"/>.
+    /// </summary>
+    public int? TopLogprobs
+    {
+        get;
+        init => field = Require(value, value is null or >= 0 and <= TokenLogprobs.MaxTop, "top_logprobs", $"an integer in [0, {TokenLogprobs.MaxTop}]");
+    }
+
     /// <summary>A grammar every sampled token must keep the output inside (JSON, a schema, tool calls); null for free text.</summary>
     public Constraints.TokenGrammar? Grammar { get; init; }
 

@@ -26,6 +26,7 @@ public sealed class RowDecoder
     private readonly StringBuilder _reasoning = new();
     private readonly StringBuilder _callText = new();
     private readonly List<ChatToolCall> _toolCalls = [];
+    private readonly List<Sampling.TokenLogprobs> _logprobs = [];
     private Region _region = Region.Answer;
     private bool _sectionStart;
 
@@ -62,6 +63,9 @@ public sealed class RowDecoder
 
     public IReadOnlyList<ChatToolCall> ToolCalls => _toolCalls;
 
+    /// <summary>Each generated token's log-probabilities (end-of-sequence tokens left out), when sampling asked for them.</summary>
+    public IReadOnlyList<Sampling.TokenLogprobs> Logprobs => _logprobs;
+
     /// <summary>Takes one token event of this row and appends the text it completes to <paramref name="deltas"/>.</summary>
     public void Accept(TokenEvent token, List<TextDelta> deltas)
     {
@@ -73,6 +77,11 @@ public sealed class RowDecoder
         _ids.Add(token.TokenId);
         if (!token.IsEndOfSequence)
         {
+            if (token.Logprobs is { } logprobs)
+            {
+                _logprobs.Add(logprobs);
+            }
+
             Decode(token.TokenId, deltas);
         }
 
@@ -99,7 +108,7 @@ public sealed class RowDecoder
     }
 
     public GenerationResult ToResult(GenerationUsage usage) =>
-        new([.. _ids], _answer.ToString(), _reasoning.ToString(), Finish ?? FinishReason.Length, usage) { ToolCalls = [.. _toolCalls] };
+        new([.. _ids], _answer.ToString(), _reasoning.ToString(), Finish ?? FinishReason.Length, usage) { ToolCalls = [.. _toolCalls], Logprobs = [.. _logprobs] };
 
     private void Decode(int id, List<TextDelta> deltas)
     {

@@ -137,6 +137,13 @@ public sealed class Qwen3Tokenizer
     /// <summary>The vocabulary entry (byte-level form) or added token content of <paramref name="id"/>, or null.</summary>
     public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
 
+    /// <summary>The bytes <paramref name="id"/> stands for (a piece of UTF-8, possibly not a whole character); empty for unknown ids.</summary>
+    public byte[] TokenBytes(int id)
+    {
+        Span<byte> buffer = stackalloc byte[ByteLevelAlphabet.MaxTokenBytes(MaxTokenLength)];
+        return buffer[..WriteTokenBytes(id, skipSpecialTokens: false, buffer)].ToArray();
+    }
+
     public bool IsSpecialToken(int id) => (uint)id < (uint)_isSpecial.Length && _isSpecial[id];
 
     /// <summary>Writes the bytes <paramref name="id"/> stands for; 0 for unknown (and, when skipping, special) ids.</summary>
