@@ -131,7 +131,8 @@ public sealed class Qwen3Model : IDisposable
     internal SamplingOptions ResolveSampling(SamplingOptions? sampling) =>
         sampling is null ? DefaultSampling : sampling with { MaskedIdsFrom = sampling.MaskedIdsFrom ?? PaddingIdsFrom };
 
-    internal Qwen3Tokenizer RequireTokenizer() => Tokenizer
+    /// <summary>The tokenizer, or a one-line error saying the export has none.</summary>
+    public Qwen3Tokenizer RequireTokenizer() => Tokenizer
         ?? throw new Qwen3OnnxException($"{Session.Folder}: the export has no tokenizer.json, so only token-id prompts work (re-export from a folder with the tokenizer files)");
 
     private void Produce(IReadOnlyList<int> promptIds, GenerationOptions options, ChannelWriter<TextDelta> writer, CancellationToken cancellation)

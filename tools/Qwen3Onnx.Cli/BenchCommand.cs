@@ -31,12 +31,14 @@ public static class BenchCommand
     private static readonly Option<int> Reps = new("--reps") { Description = "measured reps (medians are reported)", DefaultValueFactory = _ => 3 };
     private static readonly Option<string?> Json = new("--json") { Description = "also write the JSON line to this file" };
     private static readonly Option<string?> ExportCache = new("--export-cache") { Description = "folder for cached synthetic exports (default: a temp folder)" };
+    private static readonly Option<string?> JsonSchema = new("--json-schema") { Description = "decode under this JSON Schema file (constrained decoding; the mask's cost shows in sampling µs/token)" };
+    private static readonly Option<string?> Tokenizer = new("--tokenizer") { Description = "folder with tokenizer.json for --json-schema (default: the export's)" };
     private static readonly Option<string?> Profile = new("--profile") { Description = "write ONNX Runtime's per-node profile (Chrome trace JSON) to PREFIX_<time>.json; summarize it with bench/profile-summary.py" };
 
     public static Command Create()
     {
         var command = new Command("bench", "Measure prefill/decode speed, time to first token and memory of an export");
-        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, OutputBits, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache, Profile })
+        foreach (var option in new Option[] { Model, Synthetic, Seed, DType, Activations, BlockSize, OutputBits, Graph, CudaGraph, FixedCache, PromptTokens, NewTokens, Batch, Ep, EpLibrary, Threads, Warmup, Reps, Json, ExportCache, JsonSchema, Tokenizer, Profile })
         {
             command.Options.Add(option);
         }
@@ -96,5 +98,7 @@ public static class BenchCommand
         Reps = parse.GetValue(Reps),
         ExportCache = parse.GetValue(ExportCache),
         ProfilePrefix = parse.GetValue(Profile),
+        JsonSchemaFile = parse.GetValue(JsonSchema),
+        TokenizerFolder = parse.GetValue(Tokenizer),
     };
 }

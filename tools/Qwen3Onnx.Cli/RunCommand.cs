@@ -36,11 +36,12 @@ public static class RunCommand
     private static readonly Option<string?> EpLibrary = new("--ep-library") { Description = "Plugin execution provider library to register" };
     private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture the decode step as a CUDA graph and replay it (--ep cuda, fused exports)" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object: ids, text, prompt_tokens, new_tokens, tok_per_s" };
+    private static readonly Option<string?> JsonSchema = new("--json-schema") { Description = "Answer with JSON this schema file allows (constrained decoding)" };
 
     public static Command Create()
     {
         var command = new Command("run", "Generate with an exported model: one prompt, or an interactive chat");
-        foreach (var option in new Option[] { Model, Prompt, PromptIds, MaxNewTokens, Greedy, Temperature, TopK, TopP, MinP, Seed, RepetitionPenalty, NoThink, Ep, EpLibrary, CudaGraph, Json })
+        foreach (var option in new Option[] { Model, Prompt, PromptIds, MaxNewTokens, Greedy, Temperature, TopK, TopP, MinP, Seed, RepetitionPenalty, NoThink, Ep, EpLibrary, CudaGraph, Json, JsonSchema })
         {
             command.Options.Add(option);
         }
@@ -95,12 +96,17 @@ public static class RunCommand
         }
     }
 
-    private static GenerationOptions Options(ParseResult parse, Qwen3Model model) => new()
+    private static GenerationOptions Options(ParseResult parse, Qwen3Model model)
     {
-        MaxNewTokens = parse.GetValue(MaxNewTokens),
-        Sampling = Sampling(parse, model.DefaultSampling),
-        EnableThinking = !parse.GetValue(NoThink),
-    };
+        bool thinking = !parse.GetValue(NoThink);
+        var sampling = Sampling(parse, model.DefaultSampling);
+        if (parse.GetValue(JsonSchema) is { } schemaFile)
+        {
+            sampling = sampling with { Grammar = JsonSchemaFile.Grammar("run", schemaFile, model.RequireTokenizer(), thinking) };
+        }
+
+        return new GenerationOptions { MaxNewTokens = parse.GetValue(MaxNewTokens), Sampling = sampling, EnableThinking = thinking };
+    }
 
     /// <summary>The export's defaults, overridden by the flags, through the mapper the server and ChatOptions use too.</summary>
     private static SamplingOptions Sampling(ParseResult parse, SamplingOptions defaults)

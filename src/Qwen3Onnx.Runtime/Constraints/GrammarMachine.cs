@@ -61,15 +61,23 @@ internal sealed class GrammarMachine
                 continue;
             }
 
+            var node = _nodes[stack[top]];
             stack.CopyTo(_work);
             if (outcome == Done)
             {
                 _pending.Push(_work.AsSpan(0, top));
+                continue;
+            }
+
+            _work[top + 1] = pc;
+            _work[top + 2] = count;
+            if (!CanEnd(node, pc) && CanStay(node, count))
+            {
+                // Still inside the terminal and it cannot end here: expanding would only give this stack back.
+                destination.Add(_work.AsSpan(0, stack.Length));
             }
             else
             {
-                _work[top + 1] = pc;
-                _work[top + 2] = count;
                 _pending.Push(_work.AsSpan(0, stack.Length));
             }
         }

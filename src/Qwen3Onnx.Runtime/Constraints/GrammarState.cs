@@ -1,9 +1,11 @@
+using System.Numerics;
+
 namespace Qwen3Onnx.Runtime.Constraints;
 
 /// <summary>
 /// One row's position in a <see cref="TokenGrammar"/>: which tokens may come next (a bit per vocabulary id) and
 /// the advance over the token that was picked. The mask is the union over the live stacks of: the plain-string
-/// bit set plus a check of the few quote/backslash tokens when the stack is inside an unbounded string, every
+/// bit set plus a trie walk into only the subtrees holding quote/backslash tokens when the stack is inside an unbounded string, every
 /// regular token inside free text, and otherwise a trie walk that stops at the first byte the grammar refuses.
 /// Added tokens are tried one by one; end-of-sequence ids only once the grammar is complete.
 /// </summary>
@@ -16,6 +18,7 @@ internal sealed class GrammarState
     private readonly StackSet[] _depth;
     private StackSet _current = new();
     private StackSet _next = new();
+    private bool _maskCurrent;
 
     public GrammarState(TokenGrammar grammar)
     {
@@ -39,6 +42,7 @@ internal sealed class GrammarState
     {
         _machine.Start(_current);
         IsFinished = false;
+        _maskCurrent = false;
     }
 
     /// <summary>Sets every logit the grammar does not allow next to −∞ (ids past the tokenizer's vocabulary included).</summary>
@@ -62,21 +66,30 @@ internal sealed class GrammarState
                 continue;
             }
 
-            for (int id = start; id < end; id++)
+            // Only the refused ids are visited: one per clear bit.
+            for (ulong refused = ~bits; refused != 0; refused &= refused - 1)
             {
-                if ((bits & (1UL << (id - start))) == 0)
+                int id = start + BitOperations.TrailingZeroCount(refused);
+                if (id >= end)
                 {
-                    logits[id] = float.NegativeInfinity;
+                    break;
                 }
+
+                logits[id] = float.NegativeInfinity;
             }
         }
 
         logits[size..].Fill(float.NegativeInfinity);
     }
 
-    /// <summary>Fills the allowed-token bit set (exposed for tests and the mask benchmark).</summary>
+    /// <summary>The allowed-token bit set for the next token (computed once per position).</summary>
     public ReadOnlySpan<ulong> ComputeMask()
     {
+        if (_maskCurrent)
+        {
+            return _mask;
+        }
+
         Array.Clear(_mask);
         bool any = false;
         for (int i = 0; i < _current.Count; i++)
@@ -106,14 +119,17 @@ internal sealed class GrammarState
             throw new InvalidOperationException($"{_grammar.Description}: no token continues the output here (a grammar with no way forward)");
         }
 
+        _maskCurrent = true;
         return _mask;
     }
 
+    /// <summary>Whether the last computed mask allows <paramref name="id"/>.</summary>
     public bool Allows(int id) => (uint)id < (uint)_vocabulary.Size && (_mask[id >> 6] & (1UL << (id & 63))) != 0;
 
     /// <summary>Advances over <paramref name="id"/>; a token the grammar does not allow is a bug in the caller.</summary>
     public void Accept(int id)
     {
+        _maskCurrent = false;
         if (_grammar.EndIds.Contains(id) && _current.HasComplete)
         {
             IsFinished = true;
@@ -155,17 +171,11 @@ internal sealed class GrammarState
         else if (top.Kind == GrammarNodeKind.String && pc == GrammarMachine.StringContent && top.Max == int.MaxValue)
         {
             Or(_vocabulary.PlainString);
-            foreach (int id in _vocabulary.StringBreakers)
-            {
-                if (Survives(start, _vocabulary.Bytes(id)))
-                {
-                    Allow(id);
-                }
-            }
+            Walk(0, 0, _vocabulary.BreakerSubtrees);
         }
         else
         {
-            Walk(0, 0);
+            Walk(0, 0, only: null);
         }
     }
 
@@ -181,26 +191,11 @@ internal sealed class GrammarState
         }
     }
 
-    private bool Survives(StackSet start, ReadOnlySpan<byte> bytes)
-    {
-        var from = start;
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            var to = _depth[i + 1];
-            _machine.Step(from, bytes[i], to);
-            if (to.IsEmpty)
-            {
-                return false;
-            }
-
-            from = to;
-        }
-
-        return true;
-    }
-
-    /// <summary>Depth-first over the trie from <paramref name="node"/>, the state there being _depth[depth].</summary>
-    private void Walk(int node, int depth)
+    /// <summary>
+    /// Depth-first over the trie from <paramref name="node"/>, the state there being _depth[depth]; with
+    /// <paramref name="only"/>, into the subtrees it marks (the rest is known allowed already).
+    /// </summary>
+    private void Walk(int node, int depth, bool[]? only)
     {
         var trie = _vocabulary.Trie;
         int first = trie.FirstChild[node];
@@ -209,6 +204,11 @@ internal sealed class GrammarState
         var to = _depth[depth + 1];
         for (int slot = first; slot < end; slot++)
         {
+            if (only is not null && !only[trie.SlotNode[slot]])
+            {
+                continue;
+            }
+
             _machine.Step(from, trie.SlotByte[slot], to);
             if (to.IsEmpty)
             {
@@ -223,7 +223,7 @@ internal sealed class GrammarState
 
             if (trie.ChildCount[child] > 0)
             {
-                Walk(child, depth + 1);
+                Walk(child, depth + 1, only);
             }
         }
     }

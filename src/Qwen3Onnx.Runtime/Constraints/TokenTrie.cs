@@ -40,6 +40,27 @@ internal sealed class TokenTrie
 
     public int NodeCount => FirstChild.Length;
 
+    /// <summary>Per node: whether a token in its subtree (itself included) satisfies <paramref name="predicate"/>.</summary>
+    public bool[] SubtreesWith(Func<int, bool> predicate)
+    {
+        var has = new bool[NodeCount];
+        // Nodes are numbered in pre-order, so every child comes after its parent: one backward pass suffices.
+        for (int node = NodeCount - 1; node >= 0; node--)
+        {
+            for (int id = Token[node]; id >= 0 && !has[node]; id = NextSame.GetValueOrDefault(id, -1))
+            {
+                has[node] = predicate(id);
+            }
+
+            for (int slot = FirstChild[node]; slot < FirstChild[node] + ChildCount[node] && !has[node]; slot++)
+            {
+                has[node] = has[SlotNode[slot]];
+            }
+        }
+
+        return has;
+    }
+
     private int Build(List<(byte[] Bytes, int Id)> tokens, int from, int to, int depth)
     {
         int node = _firstChild.Count;

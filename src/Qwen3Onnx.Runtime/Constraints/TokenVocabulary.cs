@@ -44,6 +44,8 @@ internal sealed class TokenVocabulary
         MaxTokenBytes = tokens.Count == 0 ? 0 : tokens.Max(t => t.Bytes.Length);
         tokens.Sort((a, b) => a.Bytes.AsSpan().SequenceCompareTo(b.Bytes));
         Trie = new TokenTrie(tokens);
+        var breakers = StringBreakers.ToHashSet();
+        BreakerSubtrees = Trie.SubtreesWith(breakers.Contains);
     }
 
     /// <summary>The tokenizer's ids 0 … Size − 1; a mask row has a bit for each.</summary>
@@ -59,6 +61,9 @@ internal sealed class TokenVocabulary
 
     /// <summary>Regular tokens with a quote or backslash: the only ones that may leave or escape inside a string.</summary>
     public int[] StringBreakers { get; }
+
+    /// <summary>Per trie node: whether a string breaker is in its subtree (the walk inside a string visits only those).</summary>
+    public bool[] BreakerSubtrees { get; }
 
     public int MaxTokenBytes { get; }
 

@@ -62,6 +62,7 @@ public sealed class RunningBatch : IDisposable
         var prefill = new LeftPaddedBatch([.. requests.Select(request => request.Prompt)], LeftPaddedBatch.PaddingIdFor(_session));
         var newcomers = requests.Select(request => NewRow(request, prefill.Width)).ToList();
         KvCache? cache = _session.CreateCache(requests.Count);
+        newcomers.ForEach(row => row.Sampler.PrefetchMask());
         try
         {
             using var output = Run(prefill.Prefill, cache, cancellation);
@@ -87,6 +88,14 @@ public sealed class RunningBatch : IDisposable
         }
 
         List<TokenEvent> events;
+        foreach (var row in _rows)
+        {
+            if (!row.IsLeaving)
+            {
+                row.Sampler.PrefetchMask();
+            }
+        }
+
         using (var output = Run(NextInputs(), _cache, cancellation))
         {
             events = Sample(_rows, output, _cache.Length);

@@ -65,6 +65,14 @@ public sealed class TokenGenerator
         var step = batch.Prefill;
         for (int index = 0; index < maxNew; index++)
         {
+            for (int row = 0; row < rows; row++)
+            {
+                if (!finished[row])
+                {
+                    samplers[row].PrefetchMask();
+                }
+            }
+
             long runStart = Stopwatch.GetTimestamp();
             using (var output = Run(step, cache, cancellation))
             {

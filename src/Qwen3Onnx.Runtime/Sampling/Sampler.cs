@@ -24,6 +24,7 @@ public sealed class Sampler
     private readonly ulong? _seed;
     private readonly Xoshiro256StarStar _random;
     private readonly GrammarState? _grammar;
+    private readonly MaskPrefetch? _prefetch;
     private readonly float[]? _logprobRow;
 
     public Sampler(SamplingOptions options, int vocabSize)
@@ -38,9 +39,12 @@ public sealed class Sampler
         _candidates = new Candidates(vocabSize);
         _processors = CreateProcessors(options);
         _grammar = options.Grammar?.CreateState();
+        _prefetch = _grammar is null ? null : new MaskPrefetch(_grammar);
         _logprobRow = options.TopLogprobs is null ? null : new float[vocabSize];
         _warpers = options.IsGreedy ? [] : CreateWarpers(options, _sampledVocab);
-        _pick = ChoosePick(options.IsGreedy, _processors.Length > 0 || _grammar is not null || _logprobRow is not null);
+        _pick = options.IsGreedy && _processors.Length == 0 && _grammar is not null && _logprobRow is null
+            ? PickGreedyUnderGrammar
+            : ChoosePick(options.IsGreedy, _processors.Length > 0 || _grammar is not null || _logprobRow is not null);
         _seed = options.Seed;
         _random = new Xoshiro256StarStar(options.Seed ?? (ulong)Random.Shared.NextInt64());
     }
@@ -54,6 +58,7 @@ public sealed class Sampler
             throw new ArgumentException($"logits row has {logits.Length} entries but the sampler's vocabulary has {_vocabSize}", nameof(logits));
         }
 
+        _prefetch?.Wait();
         int token = _pick(logits);
         if (_logprobRow is not null)
         {
@@ -66,14 +71,22 @@ public sealed class Sampler
     /// <summary>The last sampled token's log-probabilities, when <see cref="SamplingOptions.TopLogprobs"/> asks for them.</summary>
     public TokenLogprobs? LastLogprobs { get; private set; }
 
+    /// <summary>
+    /// Starts computing the grammar's mask for the next token in the background (call it before the forward pass
+    /// that produces that token's logits); without a grammar it does nothing.
+    /// </summary>
+    public void PrefetchMask() => _prefetch?.Start();
+
     public void Accept(int token)
     {
+        _prefetch?.Wait();
         _history.Accept(token);
         _grammar?.Accept(token);
     }
 
     public void Reset(ReadOnlySpan<int> promptIds)
     {
+        _prefetch?.Wait();
         _history.Reset(promptIds);
         _grammar?.Reset();
         if (_seed is { } seed)
@@ -116,6 +129,17 @@ public sealed class Sampler
         int maxBits = BitConverter.SingleToInt32Bits(TensorPrimitives.Max(row));
         int index = MemoryMarshal.Cast<float, int>(row).IndexOf(maxBits);
         return index >= 0 ? index : TensorPrimitives.IndexOfMax(row);   // a NaN maximum need not keep its bits
+    }
+
+    /// <summary>
+    /// The row's own argmax when the grammar allows it (no copy of the row, no masking pass); otherwise the
+    /// argmax of the masked copy. Both give the first maximum among the allowed ids.
+    /// </summary>
+    private int PickGreedyUnderGrammar(ReadOnlySpan<float> logits)
+    {
+        _grammar!.ComputeMask();
+        int best = PickArgMax(logits);
+        return _grammar.Allows(best) ? best : PickArgMax(Penalise(logits));
     }
 
     private int PickRandom(float[] row)

@@ -16,7 +16,7 @@ public static class BenchReport
     private static Table Table(BenchResult r)
     {
         var table = new Table()
-            .Title(Markup.Escape($"{r.Model} {r.DType} ({r.KvDType} activations) {r.Graph} on {r.ExecutionProvider}{(r.FixedKvCache ? ", fixed KV" : "")}{(r.CudaGraph ? ", CUDA graph" : "")}, batch {r.Batch}, {r.PromptTokens} prompt + {r.NewTokens} new tokens, median of {r.Reps}"))
+            .Title(Markup.Escape($"{r.Model} {r.DType} ({r.KvDType} activations) {r.Graph} on {r.ExecutionProvider}{(r.FixedKvCache ? ", fixed KV" : "")}{(r.CudaGraph ? ", CUDA graph" : "")}{(r.Constraint is { } c ? $", under {c}" : "")}, batch {r.Batch}, {r.PromptTokens} prompt + {r.NewTokens} new tokens, median of {r.Reps}"))
             .AddColumn("measure")
             .AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("prefill tok/s", Number(r.PrefillTokensPerSecond, "F1"));

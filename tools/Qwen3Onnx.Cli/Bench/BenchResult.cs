@@ -66,6 +66,9 @@ public sealed record BenchResult
 
     [JsonPropertyName("parameters_read_per_token")] public long ParametersReadPerToken { get; init; }
 
+    /// <summary>The grammar decoding ran under (--json-schema), or null.</summary>
+    [JsonPropertyName("constraint")] public string? Constraint { get; init; }
+
     [JsonPropertyName("export_folder")] public required string ExportFolder { get; init; }
 
     /// <summary>ONNX Runtime's profile of the session (warm-up and measured reps), when asked for with --profile.</summary>

@@ -1,5 +1,8 @@
 using Qwen3Onnx.Models;
+using Qwen3Onnx.Runtime.Constraints;
 using Qwen3Onnx.Runtime.Generation;
+using Qwen3Onnx.Runtime.Sampling;
+using Qwen3Onnx.Runtime.Tokenization;
 using Qwen3Onnx.Runtime.Session;
 
 namespace Qwen3Onnx.Cli.Bench;
@@ -29,6 +32,7 @@ public static class BenchRunner
             Prompts = RandomPrompts(settings, session.VocabSize),
             MaxNewTokens = settings.NewTokens,
             StopTokenIds = [],
+            Sampling = new SamplingOptions { Greedy = true, Grammar = Grammar(settings, folder, session) },
         };
         for (int rep = 0; rep < settings.Warmup; rep++)
         {
@@ -43,12 +47,33 @@ public static class BenchRunner
         }).ToArray();
         return Summarize(settings, session, reps) with
         {
+            Constraint = request.Sampling.Grammar?.Description,
             PeakRssMib = PeakMemory.PeakBytes() / (1024.0 * 1024.0),
             PeakRssAfterReset = peakReset,
             GpuMemoryMib = gpuMemory?.PeakMib,
             GpuMemoryScope = gpuMemory?.Scope,
             ProfileFile = session.EndProfiling(),
         };
+    }
+
+    /// <summary>
+    /// The schema's grammar over the tokenizer's vocabulary. Once the document is complete only end-of-sequence
+    /// ids are allowed, and bench decodes on through them (it ignores stops), so long runs measure those steps too.
+    /// </summary>
+    private static TokenGrammar? Grammar(BenchSettings settings, string folder, Qwen3Session session)
+    {
+        if (settings.JsonSchemaFile is not { } file)
+        {
+            return null;
+        }
+
+        var tokenizer = Qwen3Tokenizer.Load(settings.TokenizerFolder ?? folder);
+        if (tokenizer.VocabularySize > session.VocabSize)
+        {
+            throw new Qwen3OnnxException($"{settings.TokenizerFolder ?? folder}: the tokenizer has {tokenizer.VocabularySize} ids but the model only {session.VocabSize}");
+        }
+
+        return JsonSchemaFile.Grammar("bench", file, tokenizer, thinking: false);
     }
 
     /// <summary>Random ids, the same for every run with the same seed and shape.</summary>

@@ -51,6 +51,12 @@ public sealed record BenchSettings
     /// <summary>Write ONNX Runtime's per-node profile of the measured reps to a file starting with this prefix.</summary>
     public string? ProfilePrefix { get; init; }
 
+    /// <summary>Decode greedily under this JSON Schema (a file), to measure what the grammar mask costs.</summary>
+    public string? JsonSchemaFile { get; init; }
+
+    /// <summary>Where the tokenizer for <see cref="JsonSchemaFile"/> is; null: the export folder.</summary>
+    public string? TokenizerFolder { get; init; }
+
     /// <summary>Throws <see cref="Models.Qwen3OnnxException"/> naming the first option out of range.</summary>
     public BenchSettings Validate()
     {
@@ -60,6 +66,11 @@ public sealed record BenchSettings
         RequireAtLeast("--reps", Reps, 1);
         RequireAtLeast("--warmup", Warmup, 0);
         RequireAtLeast("--threads", Threads, 0);
+        if (TokenizerFolder is not null && JsonSchemaFile is null)
+        {
+            throw new Models.Qwen3OnnxException("--tokenizer is only used with --json-schema");
+        }
+
         return this;
     }
 
