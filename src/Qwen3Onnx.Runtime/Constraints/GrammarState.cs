@@ -168,7 +168,7 @@ internal sealed class GrammarState
         {
             Or(_vocabulary.Regular);
         }
-        else if (top.Kind == GrammarNodeKind.String && pc == GrammarMachine.StringContent && top.Max == int.MaxValue)
+        else if (top.Kind == GrammarNodeKind.String && pc == JsonTerminals.StringContent && top.Max == int.MaxValue)
         {
             Or(_vocabulary.PlainString);
             Walk(0, 0, _vocabulary.BreakerSubtrees);

@@ -212,7 +212,7 @@ internal sealed class JsonSchemaCompiler
 
     private static int? Length(JsonElement schema, string keyword, string path) => Count(schema, keyword, path) switch
     {
-        > GrammarMachine.MaxStringLength => throw Refuse($"{path}/{keyword}", $"{keyword} above {GrammarMachine.MaxStringLength} is not supported"),
+        > JsonTerminals.MaxStringLength => throw Refuse($"{path}/{keyword}", $"{keyword} above {JsonTerminals.MaxStringLength} is not supported"),
         var length => length,
     };
 

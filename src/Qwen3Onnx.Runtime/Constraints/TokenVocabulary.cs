@@ -39,7 +39,7 @@ internal sealed class TokenVocabulary
 
         (_bytes, _offsets) = Flatten(tokens, Size);
         Regular = Bits(tokens.Select(t => t.Id));
-        PlainString = Bits(tokens.Where(t => GrammarMachine.IsPlainStringContent(t.Bytes)).Select(t => t.Id));
+        PlainString = Bits(tokens.Where(t => JsonTerminals.IsPlainStringContent(t.Bytes)).Select(t => t.Id));
         StringBreakers = [.. tokens.Where(t => t.Bytes.AsSpan().IndexOfAny((byte)'"', (byte)'\\') >= 0).Select(t => t.Id)];
         MaxTokenBytes = tokens.Count == 0 ? 0 : tokens.Max(t => t.Bytes.Length);
         tokens.Sort((a, b) => a.Bytes.AsSpan().SequenceCompareTo(b.Bytes));
