@@ -42,13 +42,14 @@ public sealed class Qwen3Model : IDisposable
 
     private int? PaddingIdsFrom => Tokenizer is { } tokenizer && tokenizer.VocabularySize < Session.VocabSize ? tokenizer.VocabularySize : null;
 
-    public static Qwen3Model Load(string folder, SessionSettings? settings = null)
+    /// <param name="chatTemplate">Which chat template conversations render with (see <see cref="ChatTemplateChoice"/>).</param>
+    public static Qwen3Model Load(string folder, SessionSettings? settings = null, ChatTemplateChoice chatTemplate = ChatTemplateChoice.Checkpoint)
     {
         var session = Qwen3Session.Open(folder, settings);
         try
         {
             bool hasTokenizer = File.Exists(Path.Combine(folder, Qwen3Tokenizer.TokenizerFileName));
-            return new Qwen3Model(session, hasTokenizer ? Qwen3Tokenizer.Load(folder) : null);
+            return new Qwen3Model(session, hasTokenizer ? Qwen3Tokenizer.Load(folder, chatTemplate) : null);
         }
         catch
         {

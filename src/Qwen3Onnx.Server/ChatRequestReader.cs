@@ -21,16 +21,16 @@ internal static class ChatRequestReader
         var tools = Tools(root);
         bool thinking = EnableThinking(root);
         var options = new ChatTemplateOptions { EnableThinking = thinking, Tools = tools };
-        var settings = SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(messages, options)));
+        var settings = SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(model, messages, options)));
         var grammar = AnswerConstraintsReader.Grammar(root, model, tools, thinking);
         return settings with { Sampling = settings.Sampling with { Grammar = grammar, TopLogprobs = TopLogprobs(root) } };
     }
 
-    private static string Render(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions options)
+    private static string Render(ServedModel model, IReadOnlyList<ChatMessage> messages, ChatTemplateOptions options)
     {
         try
         {
-            return ChatTemplate.Render(messages, options);
+            return model.Tokenizer.RenderChat(messages, options);
         }
         catch (Qwen3OnnxException ex)
         {

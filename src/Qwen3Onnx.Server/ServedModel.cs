@@ -37,7 +37,9 @@ public sealed class ServedModel : IDisposable
         string folder = Path.GetFullPath(options.ModelFolder);
         // The manifest first: its errors say what the folder should be; a tokenizer error would mislead.
         _ = Models.Package.ExportManifest.ReadFolder(folder);
-        var tokenizer = Qwen3Tokenizer.Load(folder);
+        var tokenizer = Qwen3Tokenizer.Load(folder, options.ChatTemplate);
+        tokenizer.RequireRenderableChatTemplate();
+
         var session = Qwen3Session.Open(folder);
         string name = options.ModelName ?? Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         return new ServedModel(name, session, tokenizer);

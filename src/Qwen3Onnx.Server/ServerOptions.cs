@@ -28,6 +28,9 @@ public sealed record ServerOptions
     /// <summary>The name clients pass as <c>model</c>; defaults to the export folder's name.</summary>
     public string? ModelName { get; init; }
 
+    /// <summary>Which chat template requests render with; a checkpoint template this runtime does not render is refused at startup.</summary>
+    public Runtime.Tokenization.ChatTemplateChoice ChatTemplate { get; init; }
+
     /// <summary>
     /// How long a shutdown lets running and queued requests finish before it ends them with an error (a final SSE
     /// error event and <c>[DONE]</c> for streams, a 503 otherwise).

@@ -74,6 +74,29 @@ public sealed class TokenizeCommandTests
     }
 
     [TestMethod]
+    public void AnotherChatTemplateIsRefusedUntilQwen3sIsChosen()
+    {
+        string folder = TokenizerWithTemplate.Create(_ => "{% for m in messages %}{{ m.content }}{% endfor %}");
+        string messages = TempFile("[{\"role\": \"user\", \"content\": \"hi\"}]");
+        try
+        {
+            var (refusedCode, refusedOutput, error) = Invoke("--model", folder, "--chat", messages);
+            var (exitCode, output, _) = Invoke("--model", folder, "--chat", messages, "--chat-template", "qwen3");
+
+            Assert.AreEqual(1, refusedCode);
+            Assert.AreEqual("", refusedOutput);
+            Assert.StartsWith($"error: {Path.Combine(folder, "tokenizer_config.json")}: its chat_template is not Qwen3's", error);
+            Assert.AreEqual(1, error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.AreEqual(0, exitCode);
+            Assert.StartsWith("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void AFolderWithoutATokenizerIsAnError()
     {
         string folder = Path.Combine(Path.GetTempPath(), "qwen3onnx-cli-tests", Guid.NewGuid().ToString("N"));

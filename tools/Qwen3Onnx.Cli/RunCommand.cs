@@ -36,12 +36,13 @@ public static class RunCommand
     private static readonly Option<string?> EpLibrary = new("--ep-library") { Description = "Plugin execution provider library to register" };
     private static readonly Option<bool> CudaGraph = new("--cuda-graph") { Description = "capture the decode step as a CUDA graph and replay it (--ep cuda, fused exports)" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object: ids, text, prompt_tokens, new_tokens, tok_per_s" };
+    private static readonly Option<string> Template = ChatTemplateOption.Create();
     private static readonly Option<string?> JsonSchema = new("--json-schema") { Description = "Answer with JSON this schema file allows (constrained decoding)" };
 
     public static Command Create()
     {
         var command = new Command("run", "Generate with an exported model: one prompt, or an interactive chat");
-        foreach (var option in new Option[] { Model, Prompt, PromptIds, MaxNewTokens, Greedy, Temperature, TopK, TopP, MinP, Seed, RepetitionPenalty, NoThink, Ep, EpLibrary, CudaGraph, Json, JsonSchema })
+        foreach (var option in new Option[] { Model, Prompt, PromptIds, MaxNewTokens, Greedy, Temperature, TopK, TopP, MinP, Seed, RepetitionPenalty, NoThink, Ep, EpLibrary, CudaGraph, Json, JsonSchema, Template })
         {
             command.Options.Add(option);
         }
@@ -72,7 +73,7 @@ public static class RunCommand
                 prompt ??= ids is null && Console.IsInputRedirected ? DemoModel.Prompt : null;
             }
 
-            using var model = Qwen3Model.Load(folder, settings);
+            using var model = Qwen3Model.Load(folder, settings, ChatTemplateOption.Parse("run", parse.GetValue(Template)!));
             var options = Options(parse, model);
             if (prompt is null && ids is null)
             {

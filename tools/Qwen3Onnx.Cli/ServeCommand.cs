@@ -18,6 +18,7 @@ internal static class ServeCommand
     private static readonly Option<int> MaxQueue = new("--max-queue") { Description = "Requests waiting beyond the batch before 429", DefaultValueFactory = _ => 64 };
     private static readonly Option<string?> ApiKey = new("--api-key") { Description = "Require 'Authorization: Bearer KEY' (default: $QWEN3ONNX_API_KEY, else none)" };
     private static readonly Option<string?> Name = new("--served-model-name") { Description = "The model name clients pass (default: the folder's name)" };
+    private static readonly Option<string> Template = ChatTemplateOption.Create();
     private static readonly Option<double> ShutdownTimeout = new("--shutdown-timeout")
     {
         Description = "Seconds that running requests get to finish after SIGTERM/Ctrl+C before they end with an error",
@@ -27,7 +28,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var command = new Command("serve", "Serve an export over an OpenAI-compatible HTTP API (chat/completions, completions, models)");
-        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name, ShutdownTimeout })
+        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name, Template, ShutdownTimeout })
         {
             command.Options.Add(option);
         }
@@ -48,6 +49,7 @@ internal static class ServeCommand
             ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("QWEN3ONNX_API_KEY"),
             ModelName = parse.GetValue(Name),
             ShutdownTimeout = ServerOptions.ShutdownTimeoutOf(parse.GetValue(ShutdownTimeout)),
+            ChatTemplate = ChatTemplateOption.Parse("serve", parse.GetValue(Template)!),
         };
         try
         {

@@ -20,12 +20,13 @@ public static class TokenizeCommand
     private static readonly Option<string?> Chat = new("--chat") { Description = "messages.json (OpenAI-style list) to render with the chat template, then encode" };
     private static readonly Option<string?> Tools = new("--tools") { Description = "tools.json (list of tool definitions) for --chat" };
     private static readonly Option<bool> NoThink = new("--no-think") { Description = "With --chat: disable thinking (empty think block)" };
+    private static readonly Option<string> Template = ChatTemplateOption.Create();
     private static readonly Option<bool> Json = new("--json") { Description = "Print JSON ({\"ids\": [...]}, plus \"text\" for --chat)" };
 
     public static Command Create()
     {
         var command = new Command("tokenize", "Encode text or a chat conversation to Qwen3 token ids");
-        foreach (var option in new Option[] { Model, Text, File, Chat, Tools, NoThink, Json })
+        foreach (var option in new Option[] { Model, Text, File, Chat, Tools, NoThink, Template, Json })
         {
             command.Options.Add(option);
         }
@@ -39,8 +40,8 @@ public static class TokenizeCommand
         var output = parse.InvocationConfiguration.Output;
         try
         {
-            var tokenizer = Qwen3Tokenizer.Load(parse.GetValue(Model)!);
-            (string text, bool isChat) = InputText(parse);
+            var tokenizer = Qwen3Tokenizer.Load(parse.GetValue(Model)!, ChatTemplateOption.Parse("tokenize", parse.GetValue(Template)!));
+            (string text, bool isChat) = InputText(parse, tokenizer);
             int[] ids = tokenizer.Encode(text);
             output.Write(Format(text, ids, isChat, parse.GetValue(Json)));
             return 0;
@@ -52,7 +53,7 @@ public static class TokenizeCommand
     }
 
     /// <summary>Exactly one source: --text, --file, or --chat (which alone takes --tools and --no-think).</summary>
-    private static (string Text, bool IsChat) InputText(ParseResult parse)
+    private static (string Text, bool IsChat) InputText(ParseResult parse, Qwen3Tokenizer tokenizer)
     {
         string? text = parse.GetValue(Text);
         string? file = parse.GetValue(File);
@@ -67,10 +68,10 @@ public static class TokenizeCommand
             throw new Qwen3OnnxException("tokenize: --tools and --no-think go with --chat");
         }
 
-        return chat is not null ? (RenderChat(parse, chat), true) : (text ?? ReadFile(file!), false);
+        return chat is not null ? (RenderChat(parse, chat, tokenizer), true) : (text ?? ReadFile(file!), false);
     }
 
-    private static string RenderChat(ParseResult parse, string messagesPath)
+    private static string RenderChat(ParseResult parse, string messagesPath, Qwen3Tokenizer tokenizer)
     {
         string? toolsPath = parse.GetValue(Tools);
         var options = new ChatTemplateOptions
@@ -78,7 +79,7 @@ public static class TokenizeCommand
             EnableThinking = !parse.GetValue(NoThink),
             Tools = toolsPath is null ? [] : ChatMessagesJson.ReadToolsFile(toolsPath),
         };
-        return ChatTemplate.Render(ChatMessagesJson.ReadMessagesFile(messagesPath), options);
+        return tokenizer.RenderChat(ChatMessagesJson.ReadMessagesFile(messagesPath), options);
     }
 
     private static string ReadFile(string path)

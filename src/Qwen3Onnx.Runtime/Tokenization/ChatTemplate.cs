@@ -20,6 +20,11 @@ public static class ChatTemplate
     /// <summary>The Jinja source this class renders.</summary>
     public static string Jinja => Qwen3ChatTemplateSource.Jinja;
 
+    /// <summary>Whether <paramref name="source"/> is this template (line endings and surrounding whitespace aside).</summary>
+    public static bool IsQwen3(string source) => Normalize(source) == Normalize(Jinja);
+
+    private static string Normalize(string source) => source.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+
     public static string Render(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions? options = null)
     {
         options ??= new ChatTemplateOptions();

@@ -20,8 +20,12 @@ public sealed class Qwen3Tokenizer
     private readonly bool[] _isSpecial;
     private readonly Dictionary<string, int> _addedTokenIds;
 
-    private Qwen3Tokenizer(BpeTokenizer bpe, TokenizerModelData model, TokenizerConfig config, string folder)
+    private readonly string _configPath;
+
+    private Qwen3Tokenizer(BpeTokenizer bpe, TokenizerModelData model, TokenizerConfig config, string folder, ChatTemplateChoice chatTemplate)
     {
+        _configPath = Path.Combine(folder, ConfigFileName);
+        TemplateChoice = chatTemplate;
         _bpe = bpe;
         AddedTokens = model.AddedTokens;
         _addedTokenIds = model.AddedTokens.ToDictionary(token => token.Content, token => token.Id, StringComparer.Ordinal);
@@ -67,10 +71,18 @@ public sealed class Qwen3Tokenizer
 
     public bool HasChatTemplate => ChatTemplateSource is not null;
 
+    public ChatTemplateChoice TemplateChoice { get; }
+
+    /// <summary>
+    /// Whether conversations render as the checkpoint means them: its template is Qwen3's (or it has none), or
+    /// Qwen3's was chosen explicitly. When false, <see cref="RenderChat"/> refuses.
+    /// </summary>
+    public bool RendersChatTemplate => TemplateChoice == ChatTemplateChoice.Qwen3 || ChatTemplateSource is null || ChatTemplate.IsQwen3(ChatTemplateSource);
+
     internal int MaxTokenLength { get; }
 
     /// <summary>Loads <c>tokenizer.json</c> and (when present) <c>tokenizer_config.json</c> from <paramref name="folder"/>.</summary>
-    public static Qwen3Tokenizer Load(string folder)
+    public static Qwen3Tokenizer Load(string folder, ChatTemplateChoice chatTemplate = ChatTemplateChoice.Checkpoint)
     {
         string tokenizerPath = Path.Combine(folder, TokenizerFileName);
         if (!File.Exists(tokenizerPath))
@@ -80,14 +92,31 @@ public sealed class Qwen3Tokenizer
 
         TokenizerModelData model = TokenizerJsonReader.Read(tokenizerPath);
         TokenizerConfig config = TokenizerConfig.Read(Path.Combine(folder, ConfigFileName));
-        return new Qwen3Tokenizer(CreateBpe(model, tokenizerPath), model, config, folder);
+        return new Qwen3Tokenizer(CreateBpe(model, tokenizerPath), model, config, folder, chatTemplate);
     }
 
     public int[] Encode(string text) => text.Length == 0 ? [] : [.. _bpe.EncodeToIds(text)];
 
     /// <summary>Renders the chat template for <paramref name="messages"/> and encodes the text.</summary>
-    public int[] EncodeChat(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions? options = null) =>
-        Encode(ChatTemplate.Render(messages, options ?? new ChatTemplateOptions()));
+    public int[] EncodeChat(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions? options = null) => Encode(RenderChat(messages, options));
+
+    /// <summary>The conversation as the chat template writes it; refused when the checkpoint's template is one this runtime does not render.</summary>
+    public string RenderChat(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions? options = null)
+    {
+        RequireRenderableChatTemplate();
+        return ChatTemplate.Render(messages, options ?? new ChatTemplateOptions());
+    }
+
+    /// <summary>Throws the one-line refusal when <see cref="RendersChatTemplate"/> is false.</summary>
+    public void RequireRenderableChatTemplate()
+    {
+        if (!RendersChatTemplate)
+        {
+            throw new Qwen3OnnxException(
+                $"{_configPath}: its chat_template is not Qwen3's hybrid-thinking template, the one this runtime renders byte for byte " +
+                "(Qwen3-2507 and Qwen3-Coder templates are not supported yet); choose --chat-template qwen3 (ChatTemplateChoice.Qwen3) to render Qwen3's anyway");
+        }
+    }
 
     /// <summary>
     /// Text for <paramref name="ids"/>; unknown ids are dropped and broken UTF-8 becomes U+FFFD (as HF does). With

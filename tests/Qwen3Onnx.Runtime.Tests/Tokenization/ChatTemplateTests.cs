@@ -52,6 +52,59 @@ public sealed class ChatTemplateTests
     }
 
     [TestMethod]
+    public void ACheckpointTemplateThisRuntimeDoesNotRenderIsRefusedNamingTheFile()
+    {
+        string folder = TokenizerWithTemplate.Create(qwen3 => qwen3.Replace("<|im_start|>assistant\\n", "<|im_start|>assistant\\n<think>\\n", StringComparison.Ordinal));
+        try
+        {
+            var tokenizer = Qwen3Tokenizer.Load(folder);
+
+            var refusal = Assert.ThrowsExactly<Models.Qwen3OnnxException>(() => tokenizer.RenderChat([new(ChatMessageRole.User, "hi")]));
+
+            Assert.StartsWith(Path.Combine(folder, "tokenizer_config.json") + ": its chat_template is not Qwen3's", refusal.Message);
+            StringAssert.Contains(refusal.Message, "--chat-template qwen3");
+            Assert.IsFalse(tokenizer.RendersChatTemplate);
+            Assert.AreEqual(tokenizer.Encode("hi").Length, tokenizer.Encode("hi").Length, "plain encoding still works");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void ChoosingQwen3RendersItWhateverTheCheckpointCarries()
+    {
+        string folder = TokenizerWithTemplate.Create(_ => "{{ messages[0].content }}");
+        try
+        {
+            ChatMessage[] messages = [new(ChatMessageRole.User, "hi")];
+
+            string text = Qwen3Tokenizer.Load(folder, ChatTemplateChoice.Qwen3).RenderChat(messages);
+
+            Assert.AreEqual(ChatTemplate.Render(messages), text);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void TheQwen3TemplateWithWindowsLineEndingsIsStillQwen3s()
+    {
+        string folder = TokenizerWithTemplate.Create(qwen3 => qwen3.ReplaceLineEndings("\r\n"));
+        try
+        {
+            Assert.IsTrue(Qwen3Tokenizer.Load(folder).RendersChatTemplate);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void DisablingThinkingAppendsAnEmptyThinkBlock()
     {
         ChatMessage[] messages = [new(ChatMessageRole.User, "hi")];
