@@ -251,10 +251,7 @@ public sealed class BatchScheduler : IAsyncDisposable
             }
         }
 
-        if (_options.StepDelay > TimeSpan.Zero)
-        {
-            Thread.Sleep(_options.StepDelay);
-        }
+        _options.AfterStep?.Invoke(tokens.Count);
     }
 
     private void Leave(int id, Exception? error)

@@ -39,8 +39,9 @@ public sealed class ServedModel : IDisposable
         _ = Models.Package.ExportManifest.ReadFolder(folder);
         var tokenizer = Qwen3Tokenizer.Load(folder, options.ChatTemplate);
         tokenizer.RequireRenderableChatTemplate();
+        _ = Runtime.Constraints.TokenGrammar.WarmUpAsync(tokenizer);
 
-        var session = Qwen3Session.Open(folder);
+        var session = Qwen3Session.Open(folder, options.Session);
         string name = options.ModelName ?? Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         return new ServedModel(name, session, tokenizer);
     }

@@ -37,8 +37,14 @@ public sealed record ServerOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Sleep after each decode step; lets tests hold a batch open deterministically.</summary>
-    internal TimeSpan StepDelay { get; init; }
+    /// <summary>Where the model runs (execution provider, device, threads); the CPU by default.</summary>
+    public Runtime.Session.SessionSettings Session { get; init; } = new();
+
+    /// <summary>
+    /// Called on the scheduler's thread after each decode step with the number of tokens it delivered (for
+    /// logging, metrics or pacing); the next step waits for it to return.
+    /// </summary>
+    public Action<int>? AfterStep { get; init; }
 
     public ServerOptions Validate()
     {

@@ -14,7 +14,7 @@ public sealed class AdmissionTests
     public static async Task Start(TestContext context)
     {
         _ = context;
-        _server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 1, maxQueue: 1) with { StepDelay = TimeSpan.FromMilliseconds(20) });
+        _server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 1, maxQueue: 1) with { AfterStep = _ => Thread.Sleep(20) });
     }
 
     [ClassCleanup]

@@ -18,7 +18,7 @@ public sealed class ContinuousBatchingTests
         _ = context;
         // 60 ms steps keep the 64-token stream open ~4 s: time enough for the second request to be parsed and queued on a
         // busy 2-core machine (at 20 ms it sometimes finished first there).
-        _server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 4, maxQueue: 4) with { StepDelay = TimeSpan.FromMilliseconds(60) });
+        _server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 4, maxQueue: 4) with { AfterStep = _ => Thread.Sleep(60) });
     }
 
     [ClassCleanup]

@@ -18,7 +18,7 @@ public sealed class GracefulShutdownTests
     public async Task RunningStreamsFinishOrEndWithAnErrorEventAndNewRequestsGet503()
     {
         // 20 ms a step: 30 tokens take 0.6 s (inside the grace period), 400 tokens take 8 s (far outside it).
-        var server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 2, maxQueue: 2) with { StepDelay = TimeSpan.FromMilliseconds(20), ShutdownTimeout = Grace });
+        var server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 2, maxQueue: 2) with { AfterStep = _ => Thread.Sleep(20), ShutdownTimeout = Grace });
         await using (server)
         {
             var shortStarted = new TaskCompletionSource();
@@ -56,7 +56,7 @@ public sealed class GracefulShutdownTests
     [TestMethod]
     public async Task DisposingEndsAQueuedNonStreamingRequestWith503()
     {
-        var server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 1, maxQueue: 1) with { StepDelay = TimeSpan.FromMilliseconds(20) });
+        var server = await Qwen3Server.StartAsync(DemoModel.Options(maxBatch: 1, maxQueue: 1) with { AfterStep = _ => Thread.Sleep(20) });
         HttpResponseMessage queued;
         await using (server)
         {

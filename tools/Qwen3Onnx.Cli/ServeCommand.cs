@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Qwen3Onnx.Models;
+using Qwen3Onnx.Runtime.Session;
 using Qwen3Onnx.Server;
 
 namespace Qwen3Onnx.Cli;
@@ -19,6 +20,9 @@ internal static class ServeCommand
     private static readonly Option<string?> ApiKey = new("--api-key") { Description = "Require 'Authorization: Bearer KEY' (default: $QWEN3ONNX_API_KEY, else none)" };
     private static readonly Option<string?> Name = new("--served-model-name") { Description = "The model name clients pass (default: the folder's name)" };
     private static readonly Option<string> Template = ChatTemplateOption.Create();
+    private static readonly Option<string> Ep = new("--ep") { Description = "Execution provider: cpu, cuda or dml", DefaultValueFactory = _ => "cpu" };
+    private static readonly Option<string?> EpLibrary = new("--ep-library") { Description = "Plugin execution provider library to register" };
+    private static readonly Option<int> Threads = new("--threads") { Description = "Intra-op threads (0: ONNX Runtime picks)", DefaultValueFactory = _ => 0 };
     private static readonly Option<double> ShutdownTimeout = new("--shutdown-timeout")
     {
         Description = "Seconds that running requests get to finish after SIGTERM/Ctrl+C before they end with an error",
@@ -28,7 +32,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var command = new Command("serve", "Serve an export over an OpenAI-compatible HTTP API (chat/completions, completions, models)");
-        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name, Template, ShutdownTimeout })
+        foreach (var option in new Option[] { Model, Host, Port, MaxBatch, MaxQueue, ApiKey, Name, Template, Ep, EpLibrary, Threads, ShutdownTimeout })
         {
             command.Options.Add(option);
         }
@@ -39,23 +43,12 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
-        var options = new ServerOptions
-        {
-            ModelFolder = parse.GetValue(Model)!,
-            Host = parse.GetValue(Host)!,
-            Port = parse.GetValue(Port),
-            MaxBatch = parse.GetValue(MaxBatch),
-            MaxQueue = parse.GetValue(MaxQueue),
-            ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("QWEN3ONNX_API_KEY"),
-            ModelName = parse.GetValue(Name),
-            ShutdownTimeout = ServerOptions.ShutdownTimeoutOf(parse.GetValue(ShutdownTimeout)),
-            ChatTemplate = ChatTemplateOption.Parse("serve", parse.GetValue(Template)!),
-        };
         try
         {
+            var options = Options(parse);
             using var signals = new TerminationSignals();
             await using var server = await Qwen3Server.StartAsync(options, cancellation);
-            Console.Out.WriteLine($"serving '{server.ModelName}' on {server.BaseAddress} (max batch {options.MaxBatch}, queue {options.MaxQueue}{(options.ApiKey is null ? "" : ", API key required")})");
+            Console.Out.WriteLine($"serving '{server.ModelName}' on {server.BaseAddress} (max batch {options.MaxBatch}, queue {options.MaxQueue}, {options.Session.ExecutionProvider.ToString().ToLowerInvariant()}{(options.ApiKey is null ? "" : ", API key required")})");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, signals.Token);
             await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             Console.Out.WriteLine($"shutting down: new requests get 503; running ones have {options.ShutdownTimeout.TotalSeconds:0.#} s to finish");
@@ -67,4 +60,18 @@ internal static class ServeCommand
             return CliErrors.Report(ex);
         }
     }
+
+    private static ServerOptions Options(ParseResult parse) => new()
+    {
+        ModelFolder = parse.GetValue(Model)!,
+        Host = parse.GetValue(Host)!,
+        Port = parse.GetValue(Port),
+        MaxBatch = parse.GetValue(MaxBatch),
+        MaxQueue = parse.GetValue(MaxQueue),
+        ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("QWEN3ONNX_API_KEY"),
+        ModelName = parse.GetValue(Name),
+        ShutdownTimeout = ServerOptions.ShutdownTimeoutOf(parse.GetValue(ShutdownTimeout)),
+        ChatTemplate = ChatTemplateOption.Parse("serve", parse.GetValue(Template)!),
+        Session = SessionSettings.Parse(parse.GetValue(Ep)!, parse.GetValue(EpLibrary)) with { IntraOpThreads = parse.GetValue(Threads) },
+    };
 }

@@ -98,6 +98,16 @@ public sealed class TokenGrammar
     internal GrammarState CreateState() => new(this);
 
     /// <summary>
+    /// Builds the vocabulary tables constrained decoding needs for <paramref name="tokenizer"/> (a few hundred
+    /// milliseconds, once per tokenizer) on a pool thread, so the first constrained request does not wait for them.
+    /// </summary>
+    public static Task WarmUpAsync(Qwen3Tokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return Task.Run(() => TokenVocabulary.For(tokenizer));
+    }
+
+    /// <summary>
     /// Calls separated by newlines, each <c>&lt;tool_call&gt;\n{"name": "…", "arguments": …}\n&lt;/tool_call&gt;</c>
     /// (the form Qwen3's template teaches). <paramref name="openedBy"/> replaces the first call's opening token
     /// when something before it already consumed that token.
