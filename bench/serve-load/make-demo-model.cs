@@ -1,5 +1,6 @@
 #:project ../../src/Qwen3Onnx.Export/Qwen3Onnx.Export.csproj
 #:project ../../src/Qwen3Onnx.Runtime/Qwen3Onnx.Runtime.csproj
+#:project ../../tools/Qwen3Onnx.Demo/Qwen3Onnx.Demo.csproj
 #:property PublishAot=false
 #:property InvariantGlobalization=false
 
@@ -7,7 +8,7 @@
 // not a real checkpoint: dotnet run make-demo-model.cs -- OUT_FOLDER [hidden] [layers]
 using Qwen3Onnx.Export;
 using Qwen3Onnx.Models.Config;
-using Qwen3Onnx.Runtime.Tokenization;
+using Qwen3Onnx.Demo;
 
 string output = args.Length > 0 ? args[0] : throw new ArgumentException("usage: make-demo-model.cs OUT_FOLDER [hidden] [layers]");
 int hidden = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256;

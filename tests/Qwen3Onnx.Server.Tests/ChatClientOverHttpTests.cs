@@ -1,6 +1,7 @@
 using System.ClientModel;
 using Microsoft.Extensions.AI;
 using OpenAI;
+using Qwen3Onnx.Demo;
 using Qwen3Onnx.Runtime;
 using Qwen3Onnx.Runtime.Chat;
 using Qwen3Onnx.Runtime.Sampling;

@@ -1,3 +1,4 @@
+using Qwen3Onnx.Demo;
 using Qwen3Onnx.Export;
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Runtime.Generation;

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Text;
 using OpenAI;
 using OpenAI.Chat;
+using Qwen3Onnx.Demo;
 using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Runtime.Tokenization;
 using Role = Qwen3Onnx.Runtime.Tokenization.ChatMessageRole;

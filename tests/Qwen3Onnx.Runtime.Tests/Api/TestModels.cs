@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Qwen3Onnx.Demo;
 using Qwen3Onnx.Export;
 using Qwen3Onnx.Models.Config;
 using Qwen3Onnx.Models.Package;

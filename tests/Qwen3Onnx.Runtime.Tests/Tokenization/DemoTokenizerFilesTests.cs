@@ -1,3 +1,4 @@
+using Qwen3Onnx.Demo;
 using Qwen3Onnx.Runtime.Tokenization;
 
 namespace Qwen3Onnx.Runtime.Tests.Tokenization;

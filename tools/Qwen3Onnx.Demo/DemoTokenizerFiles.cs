@@ -1,7 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Qwen3Onnx.Runtime.Tokenization;
 
-namespace Qwen3Onnx.Runtime.Tokenization;
+namespace Qwen3Onnx.Demo;
 
 /// <summary>
 /// Writes a small but complete HF-format Qwen3-style tokenizer (tokenizer.json + tokenizer_config.json): byte-level

@@ -1,4 +1,5 @@
-namespace Qwen3Onnx.Runtime.Tokenization;
+using Qwen3Onnx.Runtime.Tokenization;
+namespace Qwen3Onnx.Demo;
 
 /// <summary>English prose (written for this project) from which the demo tokenizer learns its merges.</summary>
 internal static class DemoCorpus

@@ -1,6 +1,7 @@
 using System.Text;
+using Qwen3Onnx.Runtime.Tokenization;
 
-namespace Qwen3Onnx.Runtime.Tokenization;
+namespace Qwen3Onnx.Demo;
 
 /// <summary>
 /// Learns byte-level BPE merges from text: split it with the Qwen2 pattern, then repeatedly merge the most
