@@ -1,3 +1,4 @@
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Models;
 
 namespace Qwen3Onnx.Export;

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Models.Weights;
 using Qwen3Onnx.Testing;
 

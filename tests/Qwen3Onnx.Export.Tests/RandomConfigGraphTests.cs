@@ -1,4 +1,5 @@
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Models.Weights;
 using Qwen3Onnx.Reference;
 using Qwen3Onnx.Testing;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Qwen3Onnx.Export;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Runtime;
 using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Testing;

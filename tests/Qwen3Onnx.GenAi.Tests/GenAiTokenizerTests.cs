@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Qwen3Onnx.Export;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Runtime;
 using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Testing;

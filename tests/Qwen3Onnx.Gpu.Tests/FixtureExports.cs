@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Qwen3Onnx.Export;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Gpu.Tests;

@@ -1,4 +1,5 @@
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Onnx;
 using DataType = Qwen3Onnx.Onnx.Proto.TensorProto.Types.DataType;
 

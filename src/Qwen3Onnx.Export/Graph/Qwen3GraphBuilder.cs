@@ -1,5 +1,6 @@
 using Qwen3Onnx.Export.Weights;
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Onnx;
 using static Qwen3Onnx.Models.Weights.Qwen3WeightNames;
 using DataType = Qwen3Onnx.Onnx.Proto.TensorProto.Types.DataType;

@@ -116,7 +116,7 @@ internal static class GenAiConfig
 
             // The portable graph concatenates past and new keys, so its present outputs grow each step; only the fused
             // graph's GroupQueryAttention writes into one preallocated buffer (GenAI's fast path).
-            ["past_present_share_buffer"] = manifest.Graph == "fused",
+            ["past_present_share_buffer"] = manifest.GraphKind == ExportGraph.Fused,
             ["do_sample"] = generation.DoSample ?? false,
             ["temperature"] = generation.Temperature ?? 1.0,
             ["top_k"] = generation.TopK ?? 50,

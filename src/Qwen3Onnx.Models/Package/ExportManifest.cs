@@ -38,8 +38,17 @@ public sealed record ExportManifest
     [JsonPropertyName("kv_dtype")]
     public required string KvDType { get; init; }
 
-    /// <summary>Graph flavour: "portable" (standard ONNX ops) or "fused" (ONNX Runtime contrib ops).</summary>
+    /// <summary>Graph flavour: "portable" (standard ONNX ops) or "fused" (ONNX Runtime contrib ops); see <see cref="GraphKind"/>.</summary>
     public string Graph { get; init; } = "portable";
+
+    /// <summary><see cref="Graph"/> as the enum the exporter chose it by.</summary>
+    [JsonIgnore]
+    public ExportGraph GraphKind => Graph switch
+    {
+        "portable" => ExportGraph.Portable,
+        "fused" => ExportGraph.Fused,
+        _ => throw new Qwen3OnnxException($"manifest field 'graph' is '{Graph}'; expected portable or fused"),
+    };
 
     public string ModelFile { get; init; } = "model.onnx";
 
@@ -89,8 +98,14 @@ public sealed record ExportManifest
                     $"{source}: manifest format_version {version.GetInt32()} is not supported by this qwen3-onnx (expects {CurrentFormatVersion}); re-export the model");
             }
 
-            return JsonSerializer.Deserialize<ExportManifest>(json, JsonOptions)
+            var manifest = JsonSerializer.Deserialize<ExportManifest>(json, JsonOptions)
                 ?? throw new Qwen3OnnxException($"{source}: empty manifest");
+            if (manifest.Graph is not ("portable" or "fused"))
+            {
+                throw new Qwen3OnnxException($"{source}: manifest field 'graph' is '{manifest.Graph}'; expected portable or fused");
+            }
+
+            return manifest;
         }
         catch (JsonException ex)
         {

@@ -33,7 +33,7 @@ public sealed class Qwen3Session : IDisposable
         bool onCuda = deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda;
         // On the CPU too: GroupQueryAttention appending in place skips copying the whole past into a new present each
         // step (0.6B int4 decode on 2 cores +11 %). DirectML's kernel has never been run with a shared buffer here.
-        UsesFixedCache = (settings.FixedKvCache ?? settings.ExecutionProvider != ExecutionProviderKind.DirectML) && manifest.Graph == "fused";
+        UsesFixedCache = (settings.FixedKvCache ?? settings.ExecutionProvider != ExecutionProviderKind.DirectML) && manifest.GraphKind == ExportGraph.Fused;
         if (settings.CudaGraph && !(UsesFixedCache && onCuda))
         {
             session.Dispose();
@@ -50,8 +50,7 @@ public sealed class Qwen3Session : IDisposable
         }
 
         int layers = manifest.Config.NumHiddenLayers;
-        _inputNames = ["input_ids", "attention_mask", "position_ids", .. KvNames("past_key_values.{0}.{1}", layers)];
-        _outputNames = ["logits", .. KvNames("present.{0}.{1}", layers)];
+        (_inputNames, _outputNames) = IoNames(manifest, folder);
         _kvElementType = manifest.KvDType switch
         {
             "float32" => TensorElementType.Float,
@@ -230,7 +229,7 @@ public sealed class Qwen3Session : IDisposable
     {
         const int Tile = 64;
         var config = manifest.Config;
-        if (settings.ExecutionProvider == ExecutionProviderKind.Cuda && manifest.Graph == "fused" && manifest.Quantization is not null
+        if (settings.ExecutionProvider == ExecutionProviderKind.Cuda && manifest.GraphKind == ExportGraph.Fused && manifest.Quantization is not null
             && config.IsMoe && config.MoeIntermediateSize % Tile != 0)
         {
             throw new Qwen3OnnxException(
@@ -310,12 +309,22 @@ public sealed class Qwen3Session : IDisposable
         _runOptions.Dispose();
     }
 
-    private static IEnumerable<string> KvNames(string pattern, int layers)
+    /// <summary>
+    /// The graph's inputs and outputs as the export manifest lists them (in the contract's order: ids, mask,
+    /// positions, then key/value per layer; logits, then key/value per layer). Manifests from before the lists
+    /// were recorded fall back to the contract's names.
+    /// </summary>
+    private static (string[] Inputs, string[] Outputs) IoNames(ExportManifest manifest, string folder)
     {
-        for (int layer = 0; layer < layers; layer++)
+        int layers = manifest.Config.NumHiddenLayers;
+        string[] inputs = manifest.InputNames.Count > 0 ? [.. manifest.InputNames] : [.. GraphIoNames.Inputs(layers)];
+        string[] outputs = manifest.OutputNames.Count > 0 ? [.. manifest.OutputNames] : [.. GraphIoNames.Outputs(layers)];
+        if (inputs.Length != 3 + 2 * layers || outputs.Length != 1 + 2 * layers)
         {
-            yield return string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, layer, "key");
-            yield return string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, layer, "value");
+            throw new Qwen3OnnxException(
+                $"{Path.Combine(folder, ExportManifest.FileName)}: lists {inputs.Length} inputs and {outputs.Length} outputs; a {layers}-layer graph has {3 + 2 * layers} and {1 + 2 * layers}");
         }
+
+        return (inputs, outputs);
     }
 }

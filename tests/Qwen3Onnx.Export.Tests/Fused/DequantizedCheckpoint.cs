@@ -1,5 +1,6 @@
 using Qwen3Onnx.Export.Quantization;
 using Qwen3Onnx.Models.Config;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Models.Weights;
 using Qwen3Onnx.Testing;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Qwen3Onnx.Models.Package;
 using Qwen3Onnx.Testing;
 
 namespace Qwen3Onnx.Export.Tests.Fused;

@@ -1,6 +1,6 @@
-namespace Qwen3Onnx.Export;
+namespace Qwen3Onnx.Models.Package;
 
-/// <summary>The graph's input and output names (docs/ARCHITECTURE.md, "Graph I/O contract").</summary>
+/// <summary>The graph's input and output names (docs/ARCHITECTURE.md, "Graph I/O contract"): the exporter writes them, the runtime and genai_config.json read them from here.</summary>
 public static class GraphIoNames
 {
     public const string InputIds = "input_ids";
