@@ -28,7 +28,7 @@ internal static class AnswerConstraintsReader
         }
         catch (NotSupportedException ex)
         {
-            string field = constraints.Json && ex.Message.StartsWith("schema", StringComparison.Ordinal) ? "response_format" : "tools";
+            string field = constraints.Json && !ex.Message.StartsWith("tool", StringComparison.Ordinal) ? "response_format" : "tools";
             throw new ApiException(400, $"'{field}': {ex.Message}", field, code: "unsupported_parameter");
         }
     }

@@ -51,6 +51,7 @@ public sealed class BadInputTests
     [DataRow(", \"logprobs\": true, \"top_logprobs\": 21", "top_logprobs", "invalid_value")]
     [DataRow(", \"response_format\": {\"type\": \"xml\"}", "response_format", "invalid_value")]
     [DataRow(", \"response_format\": {\"type\": \"json_schema\"}", "response_format", "invalid_value")]
+    [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"loop\", \"schema\": {\"$ref\": \"#\"}}}", "response_format", "unsupported_parameter")]
     [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"string\", \"pattern\": \"^a$\"}}}", "response_format", "unsupported_parameter")]
     [DataRow(", \"tool_choice\": \"required\", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": 1}}}}}]", "tools", "unsupported_parameter")]
     public async Task AnOptionThatCannotBeMetIs400WithItsParamAndCode(string extra, string param, string code)

@@ -14,6 +14,7 @@ internal sealed class GrammarMachine
     /// <summary>Deeper nesting than this is not offered to the model (an alternative needing it dies).</summary>
     public const int MaxFrames = 256;
 
+    private const int MaxExpansions = 1 << 20;
     private const int Reject = JsonTerminals.Reject;
     private const int Stay = JsonTerminals.Stay;
     private const int Done = JsonTerminals.Done;
@@ -22,6 +23,7 @@ internal sealed class GrammarMachine
     private readonly int _root;
     private readonly int[] _work = new int[MaxFrames * FrameSize];
     private readonly StackSet _pending = new();
+    private int _expansions;
 
     public GrammarMachine(IReadOnlyList<GrammarNode> nodes, int root)
     {
@@ -91,6 +93,7 @@ internal sealed class GrammarMachine
     /// </summary>
     private void ExpandAll(StackSet ready)
     {
+        _expansions = 0;
         while (!_pending.IsEmpty)
         {
             int length = _pending.Pop(_work);
@@ -102,6 +105,12 @@ internal sealed class GrammarMachine
     {
         while (true)
         {
+            // GrammarCheck refuses grammars that loop without input; this bounds what it cannot foresee (a blow-up of alternatives).
+            if (++_expansions > MaxExpansions)
+            {
+                throw new InvalidOperationException($"the grammar needed over {MaxExpansions} expansions for one symbol");
+            }
+
             if (length == 0)
             {
                 ready.Add([]);

@@ -20,6 +20,7 @@ public sealed class TokenGrammar
         Root = root;
         EndIds = [.. endIds];
         Description = description;
+        GrammarCheck.RequireTerminating(Nodes, root, description);
     }
 
     /// <summary>What the grammar is, for messages: "JSON schema 'weather'", "tool calls (get_weather)".</summary>

@@ -269,4 +269,26 @@ public sealed class TokenGrammarTests
 
         Assert.StartsWith(message, refusal.Message);
     }
+
+    [TestMethod]
+    [DataRow("""{"$ref": "#"}""")]
+    [DataRow("""{"anyOf": [{"$ref": "#"}, {"type": "null"}]}""")]
+    [DataRow("""{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"anyOf": [{"type": "integer"}, {"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}""")]
+    public void ASchemaThatRecursesBeforeAnyValueIsRefusedRatherThanLooping(string schema)
+    {
+        var refusal = Assert.ThrowsExactly<NotSupportedException>(() => TokenGrammar.Json(Tokenizer, GrammarWalk.Parse(schema), thinking: false));
+
+        StringAssert.Contains(refusal.Message, "left recursion");
+    }
+
+    [TestMethod]
+    public void RecursionBehindAValueIsFine()
+    {
+        var grammar = TokenGrammar.Json(Tokenizer, GrammarWalk.Parse("""{"anyOf": [{"type": "array", "items": {"$ref": "#"}, "maxItems": 2}, {"type": "null"}]}"""), thinking: false);
+
+        var state = GrammarWalk.Force(grammar, Tokenizer.Encode("[[null, []], null]"));
+
+        state.ComputeMask();
+        Assert.IsTrue(state.Allows(Tokenizer.EosTokenId));
+    }
 }
