@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(safetensors config tokenizer-decode chat-request)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(safetensors config tokenizer-decode chat-request json-schema)
 out="${FUZZ_OUT:-artifacts/fuzz}"
 if ! command -v afl-fuzz >/dev/null; then (apt-get update -qq && apt-get install -y -qq afl++) >/dev/null; fi
 tool="$HOME/.cache/qwen3onnx/sharpfuzz-2.3.0"

@@ -16,7 +16,7 @@ namespace Qwen3Onnx.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static IReadOnlyList<string> Names { get; } = ["safetensors", "config", "tokenizer-decode", "chat-request"];
+    public static IReadOnlyList<string> Names { get; } = ["safetensors", "config", "tokenizer-decode", "chat-request", "json-schema"];
 
     /// <summary>Opens what the target needs once (a scratch folder, the tokenizer, a tiny served model).</summary>
     public static Action<byte[]> Create(string name) => name switch
@@ -25,6 +25,7 @@ public static class FuzzTargets
         "config" => Config(ScratchFile("config.json")),
         "tokenizer-decode" => TokenizerDecode(Qwen3Tokenizer.Load(RealTokenizer.Folder)),
         "chat-request" => ChatRequest(TinyServedModel()),
+        "json-schema" => JsonSchemaGrammar(Qwen3Tokenizer.Load(RealTokenizer.Folder)),
         _ => throw new ArgumentException($"unknown fuzz target '{name}' (targets: {string.Join(", ", Names)})", nameof(name)),
     };
 
@@ -110,6 +111,58 @@ public static class FuzzTargets
             catch (ApiException ex) when (ex.Status is >= 400 and < 500)
             {
             }
+        }
+    };
+
+    /// <summary>
+    /// Any JSON as a response-format schema: compiled (or refused with <see cref="NotSupportedException"/>), then
+    /// 24 tokens decoded under it, each the lowest id the mask allows, or the highest on odd steps.
+    /// </summary>
+    private static Action<byte[]> JsonSchemaGrammar(Qwen3Tokenizer tokenizer) => input =>
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(input))
+        {
+            return;   // every caller hands over valid UTF-8: the server refuses other bodies, the CLI other files
+        }
+
+        System.Text.Json.JsonElement schema;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(input);
+            schema = document.RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return;
+        }
+
+        Runtime.Constraints.TokenGrammar grammar;
+        try
+        {
+            grammar = Runtime.Constraints.TokenGrammar.Json(tokenizer, schema, thinking: false);
+        }
+        catch (NotSupportedException)
+        {
+            return;
+        }
+
+        var sampler = new Runtime.Sampling.Sampler(new Runtime.Sampling.SamplingOptions { Greedy = true, Grammar = grammar }, tokenizer.VocabularySize);
+        var logits = new float[tokenizer.VocabularySize];
+        for (int step = 0; step < 24; step++)
+        {
+            // Greedy over a ramp picks the highest allowed id, over a falling ramp the lowest.
+            for (int id = 0; id < logits.Length; id++)
+            {
+                logits[id] = step % 2 == 0 ? -id : id;
+            }
+
+            int token = sampler.Sample(logits);
+            if (tokenizer.EosTokenIds.Contains(token))
+            {
+                return;
+            }
+
+            sampler.Accept(token);
         }
     };
 

@@ -19,10 +19,16 @@ internal static class JsonSchemaFile
             throw new Qwen3OnnxException($"{command}: --json-schema {path}: file not found");
         }
 
+        byte[] bytes = File.ReadAllBytes(full);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new Qwen3OnnxException($"{full}: not UTF-8 text");
+        }
+
         JsonElement schema;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(full));
+            using var document = JsonDocument.Parse(bytes);
             schema = document.RootElement.Clone();
         }
         catch (JsonException ex)
