@@ -14,8 +14,6 @@ public sealed class ServedModel : IDisposable
         Tokenizer = tokenizer;
         int maskFrom = tokenizer.VocabularySize < session.VocabSize ? tokenizer.VocabularySize : session.VocabSize;
         DefaultSampling = SamplingOptions.FromGenerationDefaults(session.Manifest.Generation, maskFrom);
-        ToolCallStartId = tokenizer.TokenToId("<tool_call>");
-        ToolCallEndId = tokenizer.TokenToId("</tool_call>");
     }
 
     public string Name { get; }
@@ -28,9 +26,6 @@ public sealed class ServedModel : IDisposable
 
     public int ContextLength => Session.MaxSequenceLength;
 
-    public int? ToolCallStartId { get; }
-
-    public int? ToolCallEndId { get; }
 
     public static ServedModel Open(ServerOptions options)
     {

@@ -13,12 +13,12 @@ namespace Qwen3Onnx.Runtime.Constraints;
 /// </summary>
 public sealed class TokenGrammar
 {
-    private TokenGrammar(TokenVocabulary vocabulary, GrammarBuilder builder, int root, IReadOnlyList<int> endIds, string description)
+    private TokenGrammar(Qwen3Tokenizer tokenizer, GrammarBuilder builder, int root, string description)
     {
-        Vocabulary = vocabulary;
+        Vocabulary = TokenVocabulary.For(tokenizer);
         Nodes = [.. builder.Nodes];
         Root = root;
-        EndIds = [.. endIds];
+        EndIds = [.. tokenizer.EosTokenIds];
         Description = description;
         GrammarCheck.RequireTerminating(Nodes, root, description);
     }
@@ -53,7 +53,7 @@ public sealed class TokenGrammar
         }
 
         string description = schema is null ? "JSON object" : name is null ? "JSON schema" : $"JSON schema '{name}'";
-        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, WithThinking(builder, tokenizer, value, thinking), tokenizer.EosTokenIds, description);
+        return new TokenGrammar(tokenizer, builder, WithThinking(builder, tokenizer, value, thinking), description);
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public sealed class TokenGrammar
         ArgumentNullException.ThrowIfNull(tools);
         var builder = new GrammarBuilder();
         int body = ToolCallsBody(builder, tokenizer, tools, parallel ? int.MaxValue : 1);
-        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, WithThinking(builder, tokenizer, body, thinking), tokenizer.EosTokenIds, $"tool calls ({Names(tools)})");
+        return new TokenGrammar(tokenizer, builder, WithThinking(builder, tokenizer, body, thinking), $"tool calls ({Names(tools)})");
     }
 
     /// <summary>
@@ -84,13 +84,13 @@ public sealed class TokenGrammar
         int text = builder.FreeText(tags);
         if (maxCalls == 0 || tools.Count == 0 || start is null)
         {
-            return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, text, tokenizer.EosTokenIds, "text without tool calls");
+            return new TokenGrammar(tokenizer, builder, text, "text without tool calls");
         }
 
         // The text before a call ends at <tool_call>; the calls body then starts after that token.
         int lead = builder.FreeText(end is { } e ? [e] : [], terminatorTokenId: start.Value);
         int calls = ToolCallsBody(builder, tokenizer, tools, maxCalls, openedBy: lead);
-        return new TokenGrammar(TokenVocabulary.For(tokenizer), builder, builder.Choice(text, calls), tokenizer.EosTokenIds, $"text or tool calls ({Names(tools)})");
+        return new TokenGrammar(tokenizer, builder, builder.Choice(text, calls), $"text or tool calls ({Names(tools)})");
     }
 
     /// <summary>Free text that never starts a tool call (OpenAI's tool_choice "none").</summary>
@@ -137,8 +137,8 @@ public sealed class TokenGrammar
 
     private static (int? Start, int? End) ToolCallTokens(Qwen3Tokenizer tokenizer, bool required)
     {
-        int? start = tokenizer.TokenToId("<tool_call>");
-        int? end = tokenizer.TokenToId("</tool_call>");
+        int? start = tokenizer.ToolCallStartId;
+        int? end = tokenizer.ToolCallEndId;
         if (required && (start is null || end is null))
         {
             throw new NotSupportedException("the tokenizer has no <tool_call> and </tool_call> tokens, so it cannot make tool calls");

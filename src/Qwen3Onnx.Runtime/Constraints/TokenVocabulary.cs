@@ -40,11 +40,11 @@ internal sealed class TokenVocabulary
         (_bytes, _offsets) = Flatten(tokens, Size);
         Regular = Bits(tokens.Select(t => t.Id));
         PlainString = Bits(tokens.Where(t => JsonTerminals.IsPlainStringContent(t.Bytes)).Select(t => t.Id));
-        StringBreakers = [.. tokens.Where(t => t.Bytes.AsSpan().IndexOfAny((byte)'"', (byte)'\\') >= 0).Select(t => t.Id)];
+        // Regular tokens with a quote or backslash: the only ones that may leave or escape inside a string.
+        var breakers = tokens.Where(t => t.Bytes.AsSpan().IndexOfAny((byte)'"', (byte)'\\') >= 0).Select(t => t.Id).ToHashSet();
         MaxTokenBytes = tokens.Count == 0 ? 0 : tokens.Max(t => t.Bytes.Length);
         tokens.Sort((a, b) => a.Bytes.AsSpan().SequenceCompareTo(b.Bytes));
         Trie = new TokenTrie(tokens);
-        var breakers = StringBreakers.ToHashSet();
         BreakerSubtrees = Trie.SubtreesWith(breakers.Contains);
     }
 
@@ -59,10 +59,7 @@ internal sealed class TokenVocabulary
 
     public ulong[] PlainString { get; }
 
-    /// <summary>Regular tokens with a quote or backslash: the only ones that may leave or escape inside a string.</summary>
-    public int[] StringBreakers { get; }
-
-    /// <summary>Per trie node: whether a string breaker is in its subtree (the walk inside a string visits only those).</summary>
+    /// <summary>Per trie node: whether a token with a quote or backslash is in its subtree (the walk inside a string visits only those).</summary>
     public bool[] BreakerSubtrees { get; }
 
     public int MaxTokenBytes { get; }

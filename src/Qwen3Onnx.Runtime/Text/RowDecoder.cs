@@ -40,8 +40,8 @@ public sealed class RowDecoder
         _sectionStart = turn;
         if (turn && tokenizer is not null)
         {
-            _callStart = tokenizer.TokenToId("<tool_call>") ?? -1;
-            _callEnd = tokenizer.TokenToId("</tool_call>") ?? -1;
+            _callStart = tokenizer.ToolCallStartId ?? -1;
+            _callEnd = tokenizer.ToolCallEndId ?? -1;
         }
     }
 

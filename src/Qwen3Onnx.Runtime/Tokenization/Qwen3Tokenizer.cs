@@ -36,6 +36,8 @@ public sealed class Qwen3Tokenizer
         ImEndId = RequiredAddedToken("<|im_end|>", source);
         ThinkStartId = RequiredAddedToken("<think>", source);
         ThinkEndId = RequiredAddedToken("</think>", source);
+        ToolCallStartId = TokenToId("<tool_call>");
+        ToolCallEndId = TokenToId("</tool_call>");
         EosTokenId = RequiredAddedToken(config.EosToken, Path.Combine(folder, ConfigFileName));
         EndOfTextId = TokenToId("<|endoftext|>");
         EosTokenIds = EndOfTextId is int endOfText && endOfText != EosTokenId ? [EosTokenId, endOfText] : [EosTokenId];
@@ -65,6 +67,12 @@ public sealed class Qwen3Tokenizer
     public int ThinkStartId { get; }
 
     public int ThinkEndId { get; }
+
+    /// <summary><c>&lt;tool_call&gt;</c>, when the vocabulary has it.</summary>
+    public int? ToolCallStartId { get; }
+
+    /// <summary><c>&lt;/tool_call&gt;</c>, when the vocabulary has it.</summary>
+    public int? ToolCallEndId { get; }
 
     /// <summary>The Jinja chat template from tokenizer_config.json, or null when it has none.</summary>
     public string? ChatTemplateSource { get; }
