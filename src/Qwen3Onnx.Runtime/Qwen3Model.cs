@@ -45,18 +45,17 @@ public sealed class Qwen3Model : IDisposable
     /// <param name="chatTemplate">Which chat template conversations render with (see <see cref="ChatTemplateChoice"/>).</param>
     public static Qwen3Model Load(string folder, SessionSettings? settings = null, ChatTemplateChoice chatTemplate = ChatTemplateChoice.Checkpoint)
     {
-        var session = Qwen3Session.Open(folder, settings);
-        try
-        {
-            bool hasTokenizer = File.Exists(Path.Combine(folder, Qwen3Tokenizer.TokenizerFileName));
-            return new Qwen3Model(session, hasTokenizer ? Qwen3Tokenizer.Load(folder, chatTemplate) : null);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        // The tokenizer before the session: its errors come in a moment, a big session takes a while to open.
+        bool hasTokenizer = File.Exists(Path.Combine(folder, Qwen3Tokenizer.TokenizerFileName));
+        return Open(folder, settings, hasTokenizer ? Qwen3Tokenizer.Load(folder, chatTemplate) : null);
     }
+
+    /// <summary>The export with a tokenizer loaded (and checked) by the caller, e.g. from another folder.</summary>
+    public static Qwen3Model Load(string folder, Qwen3Tokenizer tokenizer, SessionSettings? settings = null) =>
+        Open(folder, settings, tokenizer);
+
+    private static Qwen3Model Open(string folder, SessionSettings? settings, Qwen3Tokenizer? tokenizer) =>
+        new(Qwen3Session.Open(folder, settings), tokenizer);
 
     /// <summary>A text prompt as the chat template renders one user turn, ready for the model to answer.</summary>
     public int[] EncodePrompt(string prompt, bool enableThinking = true) =>

@@ -9,8 +9,9 @@ namespace Qwen3Onnx.Server;
 /// steps, waiting requests join the running batch while it has room (--max-batch), each with its own sampling,
 /// and rows that finished, were cancelled or lost their client leave it. Requests beyond the batch wait, up to
 /// --max-queue, and beyond that are refused with 429. An idle loop waits for the first request plus the batch
-/// window, so that requests arriving together start together. When the session keeps its cache on a device the
-/// batch cannot be reshaped: newcomers then wait until the running batch drains.
+/// window, so that requests arriving together start together. Between changes the batch decodes in the session's
+/// fixed in-place buffers, as bench does. When the session keeps its cache on a device the batch cannot be
+/// reshaped: newcomers then wait until the running batch drains.
 /// The loop runs on its own thread: its steps block (ONNX Runtime runs), and on a thread-pool thread they would
 /// starve the requests the server is parsing meanwhile on a machine with few cores.
 /// </summary>

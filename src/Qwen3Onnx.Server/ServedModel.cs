@@ -1,31 +1,32 @@
+using Qwen3Onnx.Runtime;
 using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Runtime.Session;
 using Qwen3Onnx.Runtime.Tokenization;
 
 namespace Qwen3Onnx.Server;
 
-/// <summary>The exported model the server answers for: its session, tokenizer, public name and default sampling.</summary>
+/// <summary>The exported model the server answers for, opened as in-process callers open it, under its public name.</summary>
 public sealed class ServedModel : IDisposable
 {
-    private ServedModel(string name, Qwen3Session session, Qwen3Tokenizer tokenizer)
+    private ServedModel(string name, Qwen3Model model, Qwen3Tokenizer tokenizer)
     {
         Name = name;
-        Session = session;
+        Model = model;
         Tokenizer = tokenizer;
-        int maskFrom = tokenizer.VocabularySize < session.VocabSize ? tokenizer.VocabularySize : session.VocabSize;
-        DefaultSampling = SamplingOptions.FromGenerationDefaults(session.Manifest.Generation, maskFrom);
+        DefaultSampling = model.DefaultSampling;
     }
 
     public string Name { get; }
 
-    public Qwen3Session Session { get; }
+    public Qwen3Model Model { get; }
+
+    public Qwen3Session Session => Model.Session;
 
     public Qwen3Tokenizer Tokenizer { get; }
 
     public SamplingOptions DefaultSampling { get; }
 
-    public int ContextLength => Session.MaxSequenceLength;
-
+    public int ContextLength => Model.ContextLength;
 
     public static ServedModel Open(ServerOptions options)
     {
@@ -36,10 +37,10 @@ public sealed class ServedModel : IDisposable
         tokenizer.RequireRenderableChatTemplate();
         _ = Runtime.Constraints.TokenGrammar.WarmUpAsync(tokenizer);
 
-        var session = Qwen3Session.Open(folder, options.Session);
+        var model = Qwen3Model.Load(folder, tokenizer, options.Session);
         string name = options.ModelName ?? Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        return new ServedModel(name, session, tokenizer);
+        return new ServedModel(name, model, tokenizer);
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose() => Model.Dispose();
 }

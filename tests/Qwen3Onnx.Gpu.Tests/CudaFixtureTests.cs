@@ -163,6 +163,37 @@ public sealed class CudaFixtureTests
         AssertGreedyMatches(new TokenGenerator(session), model, repeats: 2);
     }
 
+    /// <summary>
+    /// The server's batch on CUDA: the cache stays in device memory, so a newcomer waits for an empty batch (refused
+    /// mid-batch) and a removed row rides along unsampled; the staying row still decodes like transformers.
+    /// </summary>
+    [TestMethod]
+    public void OnCudaRowsJoinOnlyAnEmptyBatchAndALeaverRidesAlong()
+    {
+        var eligible = Goldens.Load("tiny-qwen3").Cases.Where(c => c.MinTop1Margin > Tolerance).ToList();
+        Assert.IsGreaterThanOrEqualTo(2, eligible.Count, $"tiny-qwen3: fewer than two cases have a top-1 margin above {Tolerance}");
+        using var session = Qwen3Session.Open(FixtureExports.Fused("tiny-qwen3", ExportDType.Fp16), CudaSettings.Get());
+        using var batch = new RunningBatch(session);
+        Assert.IsFalse(batch.CanAdmitMidBatch);
+        var request = (Goldens.Case c) => new BatchRowRequest { Prompt = c.PromptIds, MaxNewTokens = c.GreedyNewIds.Length };
+        var first = batch.Admit([request(eligible[0]), request(eligible[1])]);
+        Assert.IsTrue(batch.DecodesInPlace);
+
+        Assert.ThrowsExactly<NotSupportedException>(() => batch.Admit([request(eligible[0])]));
+        Assert.IsTrue(batch.Remove(first[1].Row));
+        var staying = new List<int> { first[0].TokenId };
+        while (batch.Count > 0)
+        {
+            var events = batch.Step();
+            Assert.IsTrue(events.All(e => e.Row == first[0].Row), "a removed row emits nothing");
+            staying.AddRange(events.Select(e => e.TokenId));
+        }
+
+        CollectionAssert.AreEqual(eligible[0].GreedyNewIds, staying.ToArray());
+        var after = batch.Admit([request(eligible[1])]);
+        Assert.AreEqual(eligible[1].GreedyNewIds[0], after[0].TokenId);
+    }
+
     /// <summary>Every prompt position's logits of the fused <paramref name="dtype"/> export on CUDA within <paramref name="bound"/> of transformers'.</summary>
     private static void AssertPromptLogitsWithin(ExportDType dtype, string model, double bound)
     {

@@ -21,13 +21,4 @@ internal static class RowSampling
 
         Parallel.For(0, count, sampleRow);
     }
-
-    public static void SampleUnfinished(ForwardOutput output, Sampler[] samplers, bool[] finished, int[] last) =>
-        ForEachRow(samplers.Length, row =>
-        {
-            if (!finished[row])
-            {
-                last[row] = samplers[row].Sample(output.LastLogits(row));
-            }
-        });
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Qwen3Onnx.Models;
 using Qwen3Onnx.Runtime.Sampling;
@@ -6,15 +7,20 @@ using Qwen3Onnx.Runtime.Session;
 namespace Qwen3Onnx.Runtime.Generation;
 
 /// <summary>
-/// A decode batch whose rows change between steps (continuous batching). Newcomers are prefilled as their own
-/// left-padded batch and their key/values merged into the running cache right-aligned, the shorter side padded
-/// on the left with zero key/values under mask 0; a row's positions count only its own tokens, so padding does
-/// not change what it produces. Rows that finish or are removed leave at the next step boundary: their slice of
-/// the cache goes, and leading columns that are padding in every remaining row are trimmed.
+/// The decode loop: a batch whose rows may change between steps (continuous batching), one token per producing row
+/// per step, each step's <c>present</c> key/values fed back as <c>past</c>. Every caller drives it, directly (the
+/// server) or through <see cref="TokenGenerator"/> (run, bench, chat, the in-process client).
 /// </summary>
 /// <remarks>
-/// A cache in accelerator memory cannot be reshaped on the host: then rows join only an empty batch and rows
-/// that leave ride along silently (fed, never sampled) until every row has left.
+/// Newcomers are prefilled as their own left-padded batch. Into an empty batch they prefill straight into the
+/// session's cache (the fixed in-place buffers where the session uses them, sized for their whole generation);
+/// into a running batch their key/values are merged with the running ones right-aligned, the shorter side padded
+/// on the left with zero key/values under mask 0. A row's positions count only its own tokens, so padding does not
+/// change what it produces. Rows that finish or are removed leave at the next step boundary: their slice of the
+/// cache goes and leading columns that are padding in every remaining row are trimmed. After such a change the
+/// rows move back into fixed buffers sized for what they still need, so every decode step between changes takes
+/// the in-place path. A cache in accelerator memory cannot be reshaped on the host: then rows join only an empty
+/// batch and rows that leave ride along silently (fed, never sampled) until every row has left.
 /// </remarks>
 public sealed class RunningBatch : IDisposable
 {
@@ -26,25 +32,25 @@ public sealed class RunningBatch : IDisposable
 
     /// <param name="stopTokenIds">Ids that end a row; null takes the model's end-of-sequence ids.</param>
     public RunningBatch(Qwen3Session session, IReadOnlyCollection<int>? stopTokenIds = null)
-        : this(session, stopTokenIds, reshapeCache: !session.KeepsCacheOnDevice)
-    {
-    }
-
-    internal RunningBatch(Qwen3Session session, IReadOnlyCollection<int>? stopTokenIds, bool reshapeCache)
     {
         _session = session;
         _stopIds = [.. stopTokenIds ?? session.Manifest.EosTokenIds];
-        CanAdmitMidBatch = reshapeCache;
     }
 
     /// <summary>Whether rows can join while others are decoding (not when the cache lives on a device).</summary>
-    public bool CanAdmitMidBatch { get; }
+    public bool CanAdmitMidBatch => !_session.KeepsCacheOnDevice;
 
     /// <summary>Rows still producing tokens.</summary>
     public int Count => _rows.Count(row => !row.IsLeaving);
 
     /// <summary>Columns in the cache: the longest row's tokens (plus, on a device, those of rows riding along).</summary>
     public int Width => _cache?.Length ?? 0;
+
+    /// <summary>Whether the batch decodes in place in fixed buffers (else its cache grows each step).</summary>
+    public bool DecodesInPlace => _cache?.Capacity is not null;
+
+    /// <summary>Counts and timings since the batch was made (time inside <see cref="Admit"/> counts as prefill, inside <see cref="Step"/> as decode).</summary>
+    public GenerationStats Stats { get; } = new();
 
     /// <summary>
     /// Prefills the newcomers and merges them in; returns each one's first token, in request order (the event's
@@ -59,17 +65,28 @@ public sealed class RunningBatch : IDisposable
             throw new NotSupportedException("rows can join only an empty batch while the key/value cache lives on a device");
         }
 
+        long start = Stopwatch.GetTimestamp();
         var prefill = new LeftPaddedBatch([.. requests.Select(request => request.Prompt)], LeftPaddedBatch.PaddingIdFor(_session));
         var newcomers = requests.Select(request => NewRow(request, prefill.Width)).ToList();
-        KvCache? cache = _session.CreateCache(requests.Count);
+        KvCache? cache = _rows.Count > 0
+            ? _session.CreateCache(requests.Count)
+            : _session.CreateCache(requests.Count, capacity: Math.Min(_session.MaxSequenceLength, prefill.Width + newcomers.Max(row => row.MaxNewTokens)));
         newcomers.ForEach(row => row.Sampler.PrefetchMask());
         try
         {
-            using var output = Run(prefill.Prefill, cache, cancellation);
-            var events = Sample(newcomers, output, cache.Length);
+            List<TokenEvent> events;
+            using (var output = Run(prefill.Prefill, cache, cancellation))
+            {
+                events = Sample(newcomers, output, cache.Length);
+            }
+
             Join(newcomers, cache);
             cache = null;
             ClearIfDrained();
+            Stats.PromptTokens += requests.Sum(request => request.Prompt.Count);
+            Stats.GeneratedTokens += events.Count;
+            Stats.FirstStepTokens += events.Count;
+            Stats.Prefill += Stopwatch.GetElapsedTime(start);
             return events;
         }
         finally
@@ -81,13 +98,13 @@ public sealed class RunningBatch : IDisposable
     /// <summary>One decode step for every row; returns one token per row still producing.</summary>
     public IReadOnlyList<TokenEvent> Step(CancellationToken cancellation = default)
     {
+        long start = Stopwatch.GetTimestamp();
         DropLeavers();
         if (_cache is null)
         {
             return [];
         }
 
-        List<TokenEvent> events;
         foreach (var row in _rows)
         {
             if (!row.IsLeaving)
@@ -96,12 +113,20 @@ public sealed class RunningBatch : IDisposable
             }
         }
 
+        List<TokenEvent> events;
+        long runStart = Stopwatch.GetTimestamp();
         using (var output = Run(NextInputs(), _cache, cancellation))
         {
+            long sampleStart = Stopwatch.GetTimestamp();
+            Stats.DecodeRun += Stopwatch.GetElapsedTime(runStart, sampleStart);
             events = Sample(_rows, output, _cache.Length);
+            Stats.Sampling += Stopwatch.GetElapsedTime(sampleStart);
         }
 
         ClearIfDrained();
+        Stats.GeneratedTokens += events.Count;
+        Stats.DecodeSteps++;
+        Stats.Decode += Stopwatch.GetElapsedTime(start);
         return events;
     }
 
@@ -131,7 +156,7 @@ public sealed class RunningBatch : IDisposable
     /// <summary>
     /// Samples each producing row from its logits row; <paramref name="width"/> is the cache length after the step.
     /// Rows are independent (each owns its sampler and state), so they sample on parallel threads through
-    /// <see cref="RowSampling"/>, as <see cref="TokenGenerator"/>'s rows do; the events keep the rows' order.
+    /// <see cref="RowSampling"/>; the events keep the rows' order.
     /// </summary>
     private List<TokenEvent> Sample(List<BatchRow> rows, ForwardOutput output, int width)
     {
@@ -211,8 +236,8 @@ public sealed class RunningBatch : IDisposable
         Pad(_rows, width - _cache.Length);
         Pad(newcomers, width - cache.Length);
         _rows.AddRange(newcomers);
-        ReplaceCache(merged);
         cache.Dispose();
+        Settle(merged);
     }
 
     /// <summary>Drops finished and removed rows from the cache and trims the columns no remaining row needs.</summary>
@@ -239,7 +264,20 @@ public sealed class RunningBatch : IDisposable
         var sliced = KvCacheRows.Gather([.. staying.Select(index => new KvRowSource(_cache!, index))], Width - trim);
         _rows.RemoveAll(row => row.IsLeaving);
         Pad(_rows, -trim);
-        ReplaceCache(sliced);
+        Settle(sliced);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="rows"/> (a host cache of exactly the current rows) the batch's cache, in fixed buffers with
+    /// room for every row's remaining tokens when the session decodes in place.
+    /// </summary>
+    private void Settle(KvCache rows)
+    {
+        // The old cache goes first: fixed buffers of another shape replace it. Until Refit succeeds the rows stay usable.
+        _cache?.Dispose();
+        _cache = rows;
+        int needed = rows.Length + _rows.Max(row => row.MaxNewTokens - row.Produced);
+        _cache = _session.Refit(rows, needed);
     }
 
     /// <summary>Frees the cache as soon as the last row has finished, rather than at the next call.</summary>
@@ -257,12 +295,6 @@ public sealed class RunningBatch : IDisposable
         {
             row.Padding += columns;
         }
-    }
-
-    private void ReplaceCache(KvCache cache)
-    {
-        _cache?.Dispose();
-        _cache = cache;
     }
 
     private void Clear()

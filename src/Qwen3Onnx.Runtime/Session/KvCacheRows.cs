@@ -4,13 +4,16 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Qwen3Onnx.Runtime.Session;
 
 /// <summary>
-/// Builds a cache from rows of other caches, right-aligned: every row's newest position lands in the last column.
-/// A row shorter than the new length is left-padded with zero key/values (its mask says 0 there); a longer row
-/// loses its oldest columns, which callers only drop when they are padding. This merges a prefilled group of
-/// newcomers into a running batch and drops rows that left it, one new tensor per layer, copied through spans.
+/// Builds a cache from rows of other caches, right-aligned: every row's newest position lands in the last filled
+/// column. A row shorter than the new length is left-padded with zero key/values (its mask says 0 there); a longer
+/// row loses its oldest columns, which callers only drop when they are padding. This merges a prefilled group of
+/// newcomers into a running batch, drops rows that left it, and moves the result into fixed buffers, copied
+/// through spans. A tensor's third dimension is its stride per head: the filled length for a growing cache, the
+/// capacity for fixed buffers (whose columns past the filled length are never read).
 /// </summary>
 internal static class KvCacheRows
 {
+    /// <summary>New host tensors of exactly <paramref name="length"/> positions holding the given rows.</summary>
     public static KvCache Gather(IReadOnlyList<KvRowSource> sources, int length)
     {
         ArgumentOutOfRangeException.ThrowIfZero(sources.Count);
@@ -25,7 +28,9 @@ internal static class KvCacheRows
         {
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = GatherTensor(sources, i, length);
+                var info = sources[0].Cache.Values[i].GetTensorTypeAndShape();
+                values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, [sources.Count, info.Shape[1], length, info.Shape[3]]);
+                CopyTensor(sources, i, length, values[i]);
             }
         }
         catch
@@ -41,34 +46,50 @@ internal static class KvCacheRows
         return new KvCache(values, sources.Count, length);
     }
 
-    /// <summary>[rows, kv_heads, length, head_dim] from the tensor <paramref name="index"/> of every source.</summary>
-    private static OrtValue GatherTensor(IReadOnlyList<KvRowSource> sources, int index, int length)
+    /// <summary>Copies every row of <paramref name="source"/> into the first columns of <paramref name="target"/>'s wider tensors.</summary>
+    public static void CopyInto(KvCache source, KvCache target)
     {
-        var info = sources[0].Cache.Values[index].GetTensorTypeAndShape();
-        var layout = new KvLayout((int)info.Shape[1], (int)info.Shape[3], ElementBytes(info.ElementDataType));
-        var result = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, [sources.Count, layout.Heads, length, layout.HeadDim]);
-        var target = result.GetTensorMutableRawData();
-        int targetRowBytes = layout.RowBytes(length);
+        if (source.BatchSize != target.BatchSize || source.Values.Count != target.Values.Count)
+        {
+            throw new ArgumentException($"a cache of {source.BatchSize} rows does not fit one of {target.BatchSize}", nameof(target));
+        }
+
+        EnsureOnHost(source);
+        EnsureOnHost(target);
+        var rows = Enumerable.Range(0, source.BatchSize).Select(row => new KvRowSource(source, row)).ToList();
+        for (int i = 0; i < source.Values.Count; i++)
+        {
+            CopyTensor(rows, i, source.Length, target.Values[i]);
+        }
+    }
+
+    /// <summary>Row r of <paramref name="target"/> (tensor <paramref name="index"/> of a layer) gets source r, in its first <paramref name="length"/> columns.</summary>
+    private static void CopyTensor(IReadOnlyList<KvRowSource> sources, int index, int length, OrtValue target)
+    {
+        var targetShape = target.GetTensorTypeAndShape();
+        var layout = new KvLayout((int)targetShape.Shape[1], (int)targetShape.Shape[3], ElementBytes(targetShape.ElementDataType));
+        int targetStride = (int)targetShape.Shape[2];
+        var targetData = target.GetTensorMutableRawData();
         for (int row = 0; row < sources.Count; row++)
         {
             var (cache, sourceRow) = sources[row];
-            int sourceRowBytes = layout.RowBytes(cache.Length);
-            var source = cache.Values[index].GetTensorMutableRawData().Slice(sourceRow * sourceRowBytes, sourceRowBytes);
-            CopyRightAligned(source, cache.Length, target.Slice(row * targetRowBytes, targetRowBytes), length, layout);
+            var value = cache.Values[index];
+            int sourceStride = (int)value.GetTensorTypeAndShape().Shape[2];
+            var source = value.GetTensorMutableRawData().Slice(sourceRow * layout.RowBytes(sourceStride), layout.RowBytes(sourceStride));
+            var rowTarget = targetData.Slice(row * layout.RowBytes(targetStride), layout.RowBytes(targetStride));
+            CopyRightAligned(source, sourceStride, cache.Length, rowTarget, targetStride, length, layout);
         }
-
-        return result;
     }
 
-    /// <summary>Per head: the newest min(from, to) positions go to the end of the target row; the rest of it is zeroed.</summary>
-    private static void CopyRightAligned(ReadOnlySpan<byte> source, int from, Span<byte> target, int to, KvLayout layout)
+    /// <summary>Per head: the newest min(from, to) filled positions go to the end of the target's first <paramref name="to"/>; the rest of those is zeroed.</summary>
+    private static void CopyRightAligned(ReadOnlySpan<byte> source, int sourceStride, int from, Span<byte> target, int targetStride, int to, KvLayout layout)
     {
         int kept = Math.Min(from, to);
         int positionBytes = layout.HeadDim * layout.ElementBytes;
         for (int head = 0; head < layout.Heads; head++)
         {
-            var sourceHead = source.Slice(head * from * positionBytes, from * positionBytes);
-            var targetHead = target.Slice(head * to * positionBytes, to * positionBytes);
+            var sourceHead = source.Slice(head * sourceStride * positionBytes, from * positionBytes);
+            var targetHead = target.Slice(head * targetStride * positionBytes, to * positionBytes);
             targetHead[..((to - kept) * positionBytes)].Clear();
             sourceHead[((from - kept) * positionBytes)..].CopyTo(targetHead[((to - kept) * positionBytes)..]);
         }
@@ -92,6 +113,6 @@ internal static class KvCacheRows
 
     private readonly record struct KvLayout(int Heads, int HeadDim, int ElementBytes)
     {
-        public int RowBytes(int length) => Heads * length * HeadDim * ElementBytes;
+        public int RowBytes(int stride) => Heads * stride * HeadDim * ElementBytes;
     }
 }

@@ -139,6 +139,29 @@ public sealed class Qwen3Session : IDisposable
     }
 
     /// <summary>
+    /// The cache a running batch decodes on after its rows changed: <paramref name="filled"/> (a host cache of exactly
+    /// its rows, as merging or dropping rows leaves it) moved into the fixed buffers for up to
+    /// <paramref name="capacity"/> positions, where <see cref="CreateCache"/> would give fixed buffers; otherwise
+    /// <paramref name="filled"/> itself, which then grows each step. The fixed buffers replace any earlier set of
+    /// another shape, so no other cache of this session may be in use.
+    /// </summary>
+    internal KvCache Refit(KvCache filled, int capacity)
+    {
+        var shape = UsesFixedCache ? FixedShapeFor(filled.BatchSize, Math.Min(capacity, MaxSequenceLength)) : null;
+        if (shape is null || KeepsCacheOnDevice || shape.KvBytes > _hostFixedCacheLimit)
+        {
+            return filled;
+        }
+
+        var buffers = FixedDecoderFor(shape).Buffers;
+        var cache = new KvCache([.. buffers.KeyValues], filled.BatchSize, buffers);
+        KvCacheRows.CopyInto(filled, cache);
+        cache.Advance(filled.Length);
+        filled.Dispose();
+        return cache;
+    }
+
+    /// <summary>
     /// Runs one step; on return the cache holds past + new and the logits are in the result. A cancellation whose
     /// callback calls <see cref="Abort"/> stops the step (it then throws and the cache is unchanged).
     /// </summary>

@@ -15,13 +15,16 @@ public sealed class RunningBatchTests
     private const int MaxNew = 16;
 
     [TestMethod]
-    [DataRow("tiny-qwen3")]
-    [DataRow("tiny-qwen3-moe")]
-    [DataRow("tiny-qwen3-untied-sharded")]
-    public void RowsJoiningMidBatchProduceTheirGreedyContinuations(string model)
+    [DataRow("tiny-qwen3", false)]
+    [DataRow("tiny-qwen3-moe", false)]
+    [DataRow("tiny-qwen3-untied-sharded", false)]
+    [DataRow("tiny-qwen3", true)]
+    [DataRow("tiny-qwen3-moe", true)]
+    [DataRow("tiny-qwen3-untied-sharded", true)]
+    public void RowsJoiningMidBatchProduceTheirGreedyContinuations(string model, bool fused)
     {
         var cases = FixtureGoldens.Load(model).Cases;
-        using var session = Qwen3Session.Open(TestModels.Fixture(model));
+        using var session = Open(model, fused);
         using var batch = new RunningBatch(session);
         var produced = new Dictionary<int, List<int>>();
 
@@ -30,6 +33,7 @@ public sealed class RunningBatchTests
         // The newcomer of 13 tokens is longer than the running row's 9 columns, the one of 1 token shorter: both sides get padded.
         var late = Record(produced, batch.Admit([Request(cases[2]), Request(cases[0])]));
         Assert.AreEqual(3, batch.Count);
+        Assert.AreEqual(fused, batch.DecodesInPlace, "a fused graph's batch goes back into the fixed buffers after rows join");
         Steps(batch, produced, int.MaxValue);
 
         CollectionAssert.AreEqual(cases[1].GreedyNewIds, produced[first[0]].ToArray());
@@ -39,10 +43,12 @@ public sealed class RunningBatchTests
     }
 
     [TestMethod]
-    public void ARemovedRowStopsAndTheColumnsOnlyItNeededAreTrimmed()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ARemovedRowStopsAndTheColumnsOnlyItNeededAreTrimmed(bool fused)
     {
         var cases = FixtureGoldens.Load("tiny-qwen3").Cases;
-        using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"));
+        using var session = Open("tiny-qwen3", fused);
         using var batch = new RunningBatch(session);
         var produced = new Dictionary<int, List<int>>();
         var ids = Record(produced, batch.Admit([.. cases.Select(Request)]));
@@ -54,32 +60,11 @@ public sealed class RunningBatchTests
 
         // Four tokens each so far, the last not yet fed back: the 6-token row is now the longest.
         Assert.AreEqual(cases[1].PromptIds.Length + 4 - 1, batch.Width);
+        Assert.AreEqual(fused, batch.DecodesInPlace);
         Steps(batch, produced, int.MaxValue);
         CollectionAssert.AreEqual(cases[0].GreedyNewIds, produced[ids[0]].ToArray());
         CollectionAssert.AreEqual(cases[1].GreedyNewIds, produced[ids[1]].ToArray());
         CollectionAssert.AreEqual(cases[2].GreedyNewIds[..3], produced[ids[2]].ToArray());
-    }
-
-    [TestMethod]
-    public void WithoutCacheReshapingRowsJoinOnlyAnEmptyBatchAndLeaversRideAlong()
-    {
-        var cases = FixtureGoldens.Load("tiny-qwen3").Cases;
-        using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"));
-        using var batch = new RunningBatch(session, stopTokenIds: null, reshapeCache: false);
-        var produced = new Dictionary<int, List<int>>();
-        var ids = Record(produced, batch.Admit([Request(cases[1]), Request(cases[2])]));
-
-        Assert.ThrowsExactly<NotSupportedException>(() => batch.Admit([Request(cases[0])]));
-        batch.Remove(ids[1]);
-        Steps(batch, produced, 1);
-        Assert.AreEqual(cases[2].PromptIds.Length + 2 - 1, batch.Width);
-        Steps(batch, produced, int.MaxValue);
-
-        CollectionAssert.AreEqual(cases[1].GreedyNewIds, produced[ids[0]].ToArray());
-        CollectionAssert.AreEqual(cases[2].GreedyNewIds[..1], produced[ids[1]].ToArray());
-        var after = Record(produced, batch.Admit([Request(cases[0])]));
-        Steps(batch, produced, int.MaxValue);
-        CollectionAssert.AreEqual(cases[0].GreedyNewIds, produced[after[0]].ToArray());
     }
 
     [TestMethod]
@@ -99,6 +84,16 @@ public sealed class RunningBatchTests
         Assert.AreEqual(new TokenEvent(0, stopId, IsEndOfSequence: true, FinishReason.Stop), events.Last(e => e.Row == 0));
         CollectionAssert.AreEqual(cases[0].GreedyNewIds[..3], events.Where(e => e.Row == 1).Select(e => e.TokenId).ToArray());
         Assert.AreEqual(FinishReason.Length, events.Last(e => e.Row == 1).Finish);
+    }
+
+    /// <summary>The portable graph (a cache that grows each step) or the fused one (fixed buffers, appended in place).</summary>
+    private static Qwen3Session Open(string model, bool fused)
+    {
+        var session = fused
+            ? Qwen3Session.Open(TestModels.FusedFixture(model), new SessionSettings { FixedKvCache = true })
+            : Qwen3Session.Open(TestModels.Fixture(model));
+        Assert.AreEqual(fused, session.UsesFixedCache);
+        return session;
     }
 
     private static BatchRowRequest Request(FixtureGoldens.Case testCase) => new() { Prompt = testCase.PromptIds, MaxNewTokens = MaxNew };
