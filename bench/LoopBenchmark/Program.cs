@@ -11,7 +11,13 @@ string source = args.Length > 0 ? args[0] : "custom";
 int newTokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
 string folder = Directory.Exists(source) ? source : ExportSynthetic(source);
 using var session = Qwen3Session.Open(folder);
-var generator = new TokenGenerator(session);
+// The engine calls AfterStep on its thread once a step's tokens are out, when the request's stats include that step.
+EngineRequest? current = null;
+var snapshots = new List<(TimeSpan Sampling, TimeSpan Run, TimeSpan Decode)>();
+using var engine = new Qwen3Engine(session, new EngineOptions
+{
+    AfterStep = _ => snapshots.Add((current!.Stats.Sampling, current.Stats.DecodeRun, current.Stats.Decode)),
+});
 var prompt = Enumerable.Range(0, 32).Select(i => (i * 7919) % 150000).ToArray();
 
 Console.WriteLine($"model: {folder} ({session.Manifest.Config.NumHiddenLayers} layers, hidden {session.Manifest.Config.HiddenSize}, vocab {session.VocabSize})");
@@ -39,24 +45,19 @@ IEnumerable<(string, SamplingOptions)> Cases() =>
 void Measure(string name, SamplingOptions sampling, int tokens)
 {
     var request = new GenerationRequest { Prompts = [prompt], MaxNewTokens = tokens, Sampling = sampling, StopTokenIds = [] };
-    var snapshots = new List<(TimeSpan Sampling, TimeSpan Run, TimeSpan Decode)>();
-    foreach (var _ in generator.Generate(request))
-    {
-        // The stats are updated as the loop runs: at a step's event, Sampling and Run include it, Decode the step before.
-        var live = generator.LastStats;
-        snapshots.Add((live.Sampling, live.DecodeRun, live.Decode));
-    }
-
-    var stats = generator.LastStats;
-    snapshots.Add((stats.Sampling, stats.DecodeRun, stats.Decode));
+    snapshots.Clear();
+    current = Qwen3Engine.RequestFor(request);
+    engine.Submit(current).ReadTokens().Count();
+    var stats = current.Stats;
     if (tokens < newTokens)
     {
         return; // warm-up
     }
 
-    var steps = Enumerable.Range(1, snapshots.Count - 2).Select(k => (
+    // Snapshot 0 follows the prefill; snapshot k, decode step k.
+    var steps = Enumerable.Range(1, snapshots.Count - 1).Select(k => (
         Run: (snapshots[k].Run - snapshots[k - 1].Run).TotalMilliseconds,
-        Overhead: (snapshots[k + 1].Decode - snapshots[k].Decode - (snapshots[k].Run - snapshots[k - 1].Run)).TotalMilliseconds,
+        Overhead: (snapshots[k].Decode - snapshots[k - 1].Decode - (snapshots[k].Run - snapshots[k - 1].Run)).TotalMilliseconds,
         Sampling: (snapshots[k].Sampling - snapshots[k - 1].Sampling).TotalMilliseconds)).ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {stats.DecodeTokensPerSecond:F1} | {Median(steps.Select(s => s.Run)):F3} | {Median(steps.Select(s => s.Overhead)):F3} / {Percentile(steps.Select(s => s.Overhead), 0.9):F3} | {Median(steps.Select(s => s.Sampling)):F3} / {Percentile(steps.Select(s => s.Sampling), 0.9):F3} |"));

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Qwen3Onnx.Models;
 using Qwen3Onnx.Models.Package;
+using Qwen3Onnx.Runtime.Generation;
 using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Runtime.Session;
 using Qwen3Onnx.Runtime.Text;
@@ -12,19 +13,22 @@ namespace Qwen3Onnx.Runtime;
 /// <summary>
 /// An export folder opened for generation: the ONNX Runtime session plus, when the export carries
 /// <c>tokenizer.json</c>, the tokenizer. Text prompts are rendered with the chat template as one user turn;
-/// id prompts are fed as they are. One generation runs at a time (calls queue).
+/// id prompts are fed as they are. Every call goes through the model's <see cref="Engine"/>: calls made at the same
+/// time decode together in its running batch.
 /// </summary>
 public sealed class Qwen3Model : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    private Qwen3Model(Qwen3Session session, Qwen3Tokenizer? tokenizer)
+    private Qwen3Model(Qwen3Session session, Qwen3Tokenizer? tokenizer, EngineOptions? engine)
     {
         Session = session;
         Tokenizer = tokenizer;
+        Engine = new Qwen3Engine(session, engine);
     }
 
     public Qwen3Session Session { get; }
+
+    /// <summary>The decode loop every generation of this model runs on (also for callers that submit token rows themselves).</summary>
+    public Qwen3Engine Engine { get; }
 
     /// <summary>Null when the export has no tokenizer files: then only the id APIs work.</summary>
     public Qwen3Tokenizer? Tokenizer { get; }
@@ -43,19 +47,20 @@ public sealed class Qwen3Model : IDisposable
     private int? PaddingIdsFrom => Tokenizer is { } tokenizer && tokenizer.VocabularySize < Session.VocabSize ? tokenizer.VocabularySize : null;
 
     /// <param name="chatTemplate">Which chat template conversations render with (see <see cref="ChatTemplateChoice"/>).</param>
-    public static Qwen3Model Load(string folder, SessionSettings? settings = null, ChatTemplateChoice chatTemplate = ChatTemplateChoice.Checkpoint)
+    /// <param name="engine">How many rows the engine batches and queues (in-process defaults when null).</param>
+    public static Qwen3Model Load(string folder, SessionSettings? settings = null, ChatTemplateChoice chatTemplate = ChatTemplateChoice.Checkpoint, EngineOptions? engine = null)
     {
         // The tokenizer before the session: its errors come in a moment, a big session takes a while to open.
         bool hasTokenizer = File.Exists(Path.Combine(folder, Qwen3Tokenizer.TokenizerFileName));
-        return Open(folder, settings, hasTokenizer ? Qwen3Tokenizer.Load(folder, chatTemplate) : null);
+        return Open(folder, settings, hasTokenizer ? Qwen3Tokenizer.Load(folder, chatTemplate) : null, engine);
     }
 
     /// <summary>The export with a tokenizer loaded (and checked) by the caller, e.g. from another folder.</summary>
-    public static Qwen3Model Load(string folder, Qwen3Tokenizer tokenizer, SessionSettings? settings = null) =>
-        Open(folder, settings, tokenizer);
+    public static Qwen3Model Load(string folder, Qwen3Tokenizer tokenizer, SessionSettings? settings = null, EngineOptions? engine = null) =>
+        Open(folder, settings, tokenizer, engine);
 
-    private static Qwen3Model Open(string folder, SessionSettings? settings, Qwen3Tokenizer? tokenizer) =>
-        new(Qwen3Session.Open(folder, settings), tokenizer);
+    private static Qwen3Model Open(string folder, SessionSettings? settings, Qwen3Tokenizer? tokenizer, EngineOptions? engine) =>
+        new(Qwen3Session.Open(folder, settings), tokenizer, engine);
 
     /// <summary>A text prompt as the chat template renders one user turn, ready for the model to answer.</summary>
     public int[] EncodePrompt(string prompt, bool enableThinking = true) =>
@@ -124,8 +129,8 @@ public sealed class Qwen3Model : IDisposable
 
     public void Dispose()
     {
+        Engine.Dispose();
         Session.Dispose();
-        _gate.Dispose();
     }
 
     internal SamplingOptions ResolveSampling(SamplingOptions? sampling) =>
@@ -155,15 +160,7 @@ public sealed class Qwen3Model : IDisposable
             throw new Qwen3OnnxException("a prompt needs at least one token");
         }
 
-        var job = new GenerationJob(Session, Tokenizer, prompts, options, ResolveSampling(options.Sampling), sink);
-        _gate.Wait(cancellation);
-        try
-        {
-            return GenerationLoop.Run(job, cancellation);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var job = new GenerationJob(Engine, Tokenizer, prompts, options, ResolveSampling(options.Sampling), sink);
+        return GenerationLoop.Run(job, cancellation);
     }
 }

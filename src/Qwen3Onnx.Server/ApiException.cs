@@ -34,5 +34,14 @@ public sealed class ApiException : Exception
     public static ApiException ShuttingDown() =>
         new(503, "the server is shutting down; retry the request on another instance", type: "server_error", code: "server_shutting_down");
 
+    /// <summary>Any failure as the error the client gets: refusals keep their status, the engine's states map to 429/503, the rest is a 500.</summary>
+    public static ApiException From(Exception error) => error switch
+    {
+        ApiException api => api,
+        Runtime.Generation.EngineBusyException => new(429, "the server is busy: batch and queue are full; retry later", type: "rate_limit_error", code: "rate_limit_exceeded"),
+        Runtime.Generation.EngineStoppedException => ShuttingDown(),
+        _ => GenerationFailed(error),
+    };
+
     public object ToBody() => new { error = new { message = Message, type = Type, param = Param, code = Code } };
 }

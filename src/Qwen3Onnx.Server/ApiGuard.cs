@@ -45,7 +45,7 @@ internal static class ApiGuard
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            await ResponseJson.WriteErrorAsync(context, ApiException.GenerationFailed(ex));
+            await ResponseJson.WriteErrorAsync(context, ApiException.From(ex));
         }
     }
 

@@ -35,9 +35,9 @@ internal sealed class CompletionResponder
 
     private string ObjectName => _chat ? (_settings.Stream ? "chat.completion.chunk" : "chat.completion") : "text_completion";
 
-    public async Task RespondAsync(BatchScheduler scheduler)
+    public async Task RespondAsync(Qwen3Engine engine)
     {
-        var row = scheduler.Submit(new ScheduledRow(_settings.Prompt, _settings.Sampling, _settings.MaxTokens));
+        var row = Submit(engine, new EngineRequest(new BatchRowRequest { Prompt = _settings.Prompt, Sampling = _settings.Sampling, MaxNewTokens = _settings.MaxTokens }));
         await using var cancel = _http.RequestAborted.Register(row.Cancel);
         try
         {
@@ -49,7 +49,20 @@ internal sealed class CompletionResponder
         }
     }
 
-    private async Task CollectAsync(ScheduledRow row)
+    /// <summary>The engine's refusals as the OpenAI errors clients retry on: 429 when full, 503 when shutting down.</summary>
+    private static EngineRequest Submit(Qwen3Engine engine, EngineRequest request)
+    {
+        try
+        {
+            return engine.Submit(request);
+        }
+        catch (Exception ex) when (ex is EngineBusyException or EngineStoppedException)
+        {
+            throw ApiException.From(ex);
+        }
+    }
+
+    private async Task CollectAsync(EngineRequest row)
     {
         var content = new StringBuilder();
         var reasoning = new StringBuilder();
@@ -66,7 +79,7 @@ internal sealed class CompletionResponder
         await ResponseJson.WriteAsync(_http, 200, new { id = _id, @object = ObjectName, created = _created, model = _model.Name, choices = new[] { choice }, usage = Usage });
     }
 
-    private async Task StreamAsync(ScheduledRow row)
+    private async Task StreamAsync(EngineRequest row)
     {
         ResponseJson.StartEvents(_http);
         if (_chat)
@@ -82,7 +95,7 @@ internal sealed class CompletionResponder
         catch (Exception ex) when (!_http.RequestAborted.IsCancellationRequested)
         {
             // The status line went out long ago: the error becomes the stream's last event, and [DONE] still ends it.
-            var error = ex as ApiException ?? ApiException.GenerationFailed(ex);
+            var error = ApiException.From(ex);
             await ResponseJson.WriteEventAsync(_http, error.ToBody());
             await ResponseJson.WriteDoneAsync(_http);
             return;
@@ -143,7 +156,7 @@ internal sealed class CompletionResponder
     }
 
     /// <summary>Feeds the row's tokens through the decoder until it finishes or a stop string ends it.</summary>
-    private async Task<FinishReason?> RelayAsync(ScheduledRow row, Func<TextDelta, Task> emit)
+    private async Task<FinishReason?> RelayAsync(EngineRequest row, Func<TextDelta, Task> emit)
     {
         FinishReason? finish = null;
         await foreach (var token in row.Tokens.ReadAllAsync())

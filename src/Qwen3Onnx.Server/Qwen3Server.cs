@@ -12,23 +12,21 @@ namespace Qwen3Onnx.Server;
 
 /// <summary>
 /// The OpenAI-compatible HTTP server: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>,
-/// <c>/health</c> and <c>/metrics</c> over one model and one <see cref="BatchScheduler"/>.
+/// <c>/health</c> and <c>/metrics</c> over one model and its engine (continuous batching).
 /// </summary>
 public sealed class Qwen3Server : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ServedModel _model;
-    private readonly BatchScheduler _scheduler;
     private readonly TimeSpan _shutdownTimeout;
     private readonly SemaphoreSlim _shutdownGate = new(1, 1);
     private bool _stopped;
     private int _disposed;
 
-    private Qwen3Server(WebApplication app, ServedModel model, BatchScheduler scheduler, ServerMetrics metrics, TimeSpan shutdownTimeout)
+    private Qwen3Server(WebApplication app, ServedModel model, ServerMetrics metrics, TimeSpan shutdownTimeout)
     {
         _app = app;
         _model = model;
-        _scheduler = scheduler;
         _shutdownTimeout = shutdownTimeout;
         Metrics = metrics;
     }
@@ -44,11 +42,10 @@ public sealed class Qwen3Server : IAsyncDisposable
     public static async Task<Qwen3Server> StartAsync(ServerOptions options, CancellationToken cancellation = default)
     {
         options.Validate();
-        var model = ServedModel.Open(options);
         var metrics = new ServerMetrics();
-        var scheduler = new BatchScheduler(model.Session, options, metrics);
+        var model = ServedModel.Open(options, metrics);
         var app = Build(options);
-        var server = new Qwen3Server(app, model, scheduler, metrics, options.ShutdownTimeout);
+        var server = new Qwen3Server(app, model, metrics, options.ShutdownTimeout);
         server.MapRoutes(options);
         await app.StartAsync(cancellation);
         return server;
@@ -85,7 +82,7 @@ public sealed class Qwen3Server : IAsyncDisposable
                 return;
             }
 
-            await _scheduler.DrainAsync(grace);
+            await _model.Engine.DrainAsync(grace);
             await _app.StopAsync();
             _stopped = true;
         }
@@ -121,7 +118,7 @@ public sealed class Qwen3Server : IAsyncDisposable
 
     private void MapRoutes(ServerOptions options)
     {
-        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey, () => _scheduler.IsDraining));
+        _app.Use(next => context => ApiGuard.InvokeAsync(context, next, options.ApiKey, () => _model.Engine.IsDraining));
         _app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         _app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot()));
         _app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { ModelObject() } }));
@@ -139,6 +136,6 @@ public sealed class Qwen3Server : IAsyncDisposable
         using var document = RequestFields.ParseObject(await RequestBody.ReadAsync(context));
         var root = document.RootElement;
         var settings = chat ? ChatRequestReader.Read(root, _model) : CompletionRequestReader.Read(root, _model);
-        await new CompletionResponder(context, _model, settings, chat).RespondAsync(_scheduler);
+        await new CompletionResponder(context, _model, settings, chat).RespondAsync(_model.Engine);
     }
 }

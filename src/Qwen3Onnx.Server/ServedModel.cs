@@ -1,4 +1,5 @@
 using Qwen3Onnx.Runtime;
+using Qwen3Onnx.Runtime.Generation;
 using Qwen3Onnx.Runtime.Sampling;
 using Qwen3Onnx.Runtime.Session;
 using Qwen3Onnx.Runtime.Tokenization;
@@ -22,13 +23,16 @@ public sealed class ServedModel : IDisposable
 
     public Qwen3Session Session => Model.Session;
 
+    public Qwen3Engine Engine => Model.Engine;
+
     public Qwen3Tokenizer Tokenizer { get; }
 
     public SamplingOptions DefaultSampling { get; }
 
     public int ContextLength => Model.ContextLength;
 
-    public static ServedModel Open(ServerOptions options)
+    /// <summary>Opens the model with an engine sized by the options' batch, queue and window, reporting to <paramref name="observer"/>.</summary>
+    public static ServedModel Open(ServerOptions options, IEngineObserver? observer = null)
     {
         string folder = Path.GetFullPath(options.ModelFolder);
         // The manifest first: its errors say what the folder should be; a tokenizer error would mislead.
@@ -37,7 +41,15 @@ public sealed class ServedModel : IDisposable
         tokenizer.RequireRenderableChatTemplate();
         _ = Runtime.Constraints.TokenGrammar.WarmUpAsync(tokenizer);
 
-        var model = Qwen3Model.Load(folder, tokenizer, options.Session);
+        var engine = new EngineOptions
+        {
+            MaxBatch = options.MaxBatch,
+            MaxQueue = options.MaxQueue,
+            BatchWindow = options.BatchWindow,
+            AfterStep = options.AfterStep,
+            Observer = observer,
+        };
+        var model = Qwen3Model.Load(folder, tokenizer, options.Session, engine);
         string name = options.ModelName ?? Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         return new ServedModel(name, model, tokenizer);
     }

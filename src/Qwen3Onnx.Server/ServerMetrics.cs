@@ -1,7 +1,9 @@
+using Qwen3Onnx.Runtime.Generation;
+
 namespace Qwen3Onnx.Server;
 
-/// <summary>Counters the scheduler and endpoints update; read as a snapshot by <c>GET /metrics</c>.</summary>
-public sealed class ServerMetrics
+/// <summary>Counters the engine updates as it works; read as a snapshot by <c>GET /metrics</c>.</summary>
+public sealed class ServerMetrics : IEngineObserver
 {
     private long _requests;
     private long _rejected;
@@ -17,7 +19,7 @@ public sealed class ServerMetrics
 
     public int ActiveRows => Volatile.Read(ref _activeRows);
 
-    public void RequestAdmitted() => Interlocked.Increment(ref _requests);
+    public void RequestQueued() => Interlocked.Increment(ref _requests);
 
     public void RequestRejected() => Interlocked.Increment(ref _rejected);
 
@@ -27,7 +29,6 @@ public sealed class ServerMetrics
 
     public void TokenGenerated() => Interlocked.Increment(ref _completionTokens);
 
-    /// <summary>Rows entering the model: a new batch when none was running, otherwise newcomers joining it between steps.</summary>
     public void RowsAdmitted(int rows, int promptTokens, bool joiningRunningBatch)
     {
         if (joiningRunningBatch)

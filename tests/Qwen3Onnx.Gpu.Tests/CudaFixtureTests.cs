@@ -75,7 +75,8 @@ public sealed class CudaFixtureTests
         using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
         Assert.IsTrue(session.UsesFixedCache, "fused graphs on CUDA append to fixed device buffers");
 
-        AssertGreedyMatches(new TokenGenerator(session), model, repeats: 1);
+        using var engine = new Qwen3Engine(session);
+        AssertGreedyMatches(engine, model, repeats: 1);
     }
 
     /// <summary>
@@ -130,7 +131,7 @@ public sealed class CudaFixtureTests
     {
         var goldens = Goldens.Load(model);
         using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get());
-        var generator = new TokenGenerator(session);
+        using var generator = new Qwen3Engine(session);
 
         var (ids, _) = generator.GenerateAll(new GenerationRequest
         {
@@ -160,7 +161,8 @@ public sealed class CudaFixtureTests
     {
         using var session = Qwen3Session.Open(FixtureExports.Fused(model, ExportDType.Fp16), CudaSettings.Get(cudaGraph: true));
 
-        AssertGreedyMatches(new TokenGenerator(session), model, repeats: 2);
+        using var engine = new Qwen3Engine(session);
+        AssertGreedyMatches(engine, model, repeats: 2);
     }
 
     /// <summary>
@@ -209,7 +211,7 @@ public sealed class CudaFixtureTests
         }
     }
 
-    private static void AssertGreedyMatches(TokenGenerator generator, string model, int repeats)
+    private static void AssertGreedyMatches(Qwen3Engine generator, string model, int repeats)
     {
         var eligible = Goldens.Load(model).Cases.Where(c => c.MinTop1Margin > Tolerance).ToList();
         Assert.IsNotEmpty(eligible, $"{model}: no case has a top-1 margin above {Tolerance}");

@@ -10,7 +10,7 @@ namespace Qwen3Onnx.Server.Tests;
 
 /// <summary>
 /// One tiny export (random weights, the demo tokenizer) shared by every test, plus a session to run the pieces
-/// directly: what the server answers is compared with what <see cref="TokenGenerator"/> produces alone.
+/// directly: what the server answers is compared with what the engine produces for it alone.
 /// </summary>
 [TestClass]
 public static class DemoModel
@@ -61,7 +61,8 @@ public static class DemoModel
         lock (Gate)
         {
             var request = new GenerationRequest { Prompts = [prompt], Sampling = sampling, MaxNewTokens = maxTokens };
-            return new TokenGenerator(_session!).GenerateAll(request).Ids[0];
+            using var engine = new Qwen3Engine(_session!);
+            return engine.GenerateAll(request).Ids[0];
         }
     }
 

@@ -7,13 +7,15 @@ namespace Qwen3Onnx.Runtime.Generation;
 /// columns and 1 after (left padding only ever grows at the front), so the padding count is all that is stored;
 /// the row's next position is the count of its real tokens.
 /// </summary>
-internal sealed class BatchRow(int id, Sampler sampler, int maxNewTokens)
+internal sealed class BatchRow(int id, Sampler sampler, int maxNewTokens, IReadOnlySet<int> stopIds)
 {
     public int Id { get; } = id;
 
     public Sampler Sampler { get; } = sampler;
 
     public int MaxNewTokens { get; } = maxNewTokens;
+
+    public IReadOnlySet<int> StopIds { get; } = stopIds;
 
     public int Padding { get; set; }
 

@@ -8,8 +8,8 @@ namespace Qwen3Onnx.Runtime.Generation;
 
 /// <summary>
 /// The decode loop: a batch whose rows may change between steps (continuous batching), one token per producing row
-/// per step, each step's <c>present</c> key/values fed back as <c>past</c>. Every caller drives it, directly (the
-/// server) or through <see cref="TokenGenerator"/> (run, bench, chat, the in-process client).
+/// per step, each step's <c>present</c> key/values fed back as <c>past</c>. <see cref="Qwen3Engine"/> drives it
+/// for every caller.
 /// </summary>
 /// <remarks>
 /// Newcomers are prefilled as their own left-padded batch. Into an empty batch they prefill straight into the
@@ -25,16 +25,15 @@ namespace Qwen3Onnx.Runtime.Generation;
 public sealed class RunningBatch : IDisposable
 {
     private readonly Qwen3Session _session;
-    private readonly HashSet<int> _stopIds;
+    private readonly HashSet<int> _endOfSequenceIds;
     private readonly List<BatchRow> _rows = [];
     private KvCache? _cache;
     private int _nextId;
 
-    /// <param name="stopTokenIds">Ids that end a row; null takes the model's end-of-sequence ids.</param>
-    public RunningBatch(Qwen3Session session, IReadOnlyCollection<int>? stopTokenIds = null)
+    public RunningBatch(Qwen3Session session)
     {
         _session = session;
-        _stopIds = [.. stopTokenIds ?? session.Manifest.EosTokenIds];
+        _endOfSequenceIds = [.. session.Manifest.EosTokenIds];
     }
 
     /// <summary>Whether rows can join while others are decoding (not when the cache lives on a device).</summary>
@@ -150,7 +149,8 @@ public sealed class RunningBatch : IDisposable
         var sampler = new Sampler(request.Sampling, _session.VocabSize);
         sampler.Reset([.. request.Prompt]);
         int maxNew = Math.Min(request.MaxNewTokens, _session.MaxSequenceLength - request.Prompt.Count);
-        return new BatchRow(_nextId++, sampler, maxNew) { Padding = width - request.Prompt.Count };
+        IReadOnlySet<int> stopIds = request.StopTokenIds is { } ids ? ids.ToHashSet() : _endOfSequenceIds;
+        return new BatchRow(_nextId++, sampler, maxNew, stopIds) { Padding = width - request.Prompt.Count };
     }
 
     /// <summary>
@@ -191,7 +191,7 @@ public sealed class RunningBatch : IDisposable
         row.Sampler.Accept(token);
         row.Produced++;
         row.LastToken = token;
-        bool eos = _stopIds.Contains(token);
+        bool eos = row.StopIds.Contains(token);
         FinishReason? reason = eos ? FinishReason.Stop
             : row.Produced >= row.MaxNewTokens || width >= _session.MaxSequenceLength ? FinishReason.Length
             : null;
@@ -317,7 +317,8 @@ public sealed class RunningBatch : IDisposable
         }
     }
 
-    private void Validate(IReadOnlyList<BatchRowRequest> requests)
+    /// <summary>Refuses rows this batch cannot take; reads only the session's fixed facts, so any thread may call it.</summary>
+    internal void Validate(IReadOnlyList<BatchRowRequest> requests)
     {
         ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
         foreach (var request in requests)

@@ -3,25 +3,33 @@ using Qwen3Onnx.Runtime.Generation;
 
 namespace Qwen3Onnx.Runtime.Text;
 
-/// <summary>Drives <see cref="TokenGenerator"/> and a <see cref="RowDecoder"/> per row until every row is done.</summary>
+/// <summary>
+/// Runs a job's prompts as one request on the engine and a <see cref="RowDecoder"/> per row until every row is done;
+/// a row a stop string ended is cancelled at once, so it does not hold the batch.
+/// </summary>
 internal static class GenerationLoop
 {
     public static GenerationResult[] Run(GenerationJob job, CancellationToken cancellation)
     {
-        var generator = new TokenGenerator(job.Session);
         var rows = job.Prompts.Select(_ => new RowDecoder(job.Tokenizer, job.Options.StopStrings)).ToArray();
-        var request = new GenerationRequest { Prompts = job.Prompts, MaxNewTokens = job.Options.MaxNewTokens, Sampling = job.Sampling };
+        var request = job.Engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = job.Prompts, MaxNewTokens = job.Options.MaxNewTokens, Sampling = job.Sampling }));
         var deltas = new List<TextDelta>();
         var clock = Stopwatch.StartNew();
         TimeSpan? firstToken = null;
-        foreach (var token in generator.Generate(request, cancellation))
+        foreach (var token in request.ReadTokens(cancellation))
         {
             firstToken ??= clock.Elapsed;
-            rows[token.Row].Accept(token, deltas);
+            var decoder = rows[token.Row];
+            decoder.Accept(token, deltas);
             Publish(deltas, job.Sink);
             if (rows.All(row => row.Done))
             {
                 break;
+            }
+
+            if (decoder.Done && token.Finish is null)
+            {
+                request.Cancel(token.Row);
             }
         }
 

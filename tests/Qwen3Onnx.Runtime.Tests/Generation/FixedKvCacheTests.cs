@@ -24,7 +24,7 @@ public sealed class FixedKvCacheTests
         var goldens = FixtureGoldens.Load(model);
         using var session = Qwen3Session.Open(TestModels.FusedFixture(model), Fixed);
         Assert.IsTrue(session.UsesFixedCache);
-        var generator = new TokenGenerator(session);
+        using var generator = new Qwen3Engine(session);
 
         foreach (var testCase in goldens.Cases)
         {
@@ -41,7 +41,8 @@ public sealed class FixedKvCacheTests
         var goldens = FixtureGoldens.Load(model);
         using var session = Qwen3Session.Open(TestModels.FusedFixture(model), Fixed);
 
-        var (ids, _) = new TokenGenerator(session).GenerateAll(new GenerationRequest
+        using var engine = new Qwen3Engine(session);
+        var (ids, _) = engine.GenerateAll(new GenerationRequest
         {
             Prompts = [.. goldens.BatchPrompts],
             MaxNewTokens = goldens.BatchGreedyNewIds[0].Length,
@@ -60,7 +61,7 @@ public sealed class FixedKvCacheTests
         var longest = goldens.Cases.MaxBy(c => c.PromptIds.Length)!;
         var shortest = goldens.Cases.MinBy(c => c.PromptIds.Length)!;
         using var session = Qwen3Session.Open(TestModels.FusedFixture("tiny-qwen3"), Fixed);
-        var generator = new TokenGenerator(session);
+        using var generator = new Qwen3Engine(session);
 
         generator.GenerateAll(new GenerationRequest { Prompts = [longest.PromptIds], MaxNewTokens = longest.GreedyNewIds.Length });
         var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [shortest.PromptIds], MaxNewTokens = shortest.GreedyNewIds.Length });
@@ -95,7 +96,7 @@ public sealed class FixedKvCacheTests
             Assert.IsNull(cache.Capacity, "2 layers × 2 kv heads × 32 dims × 100 positions × 2 × 4 bytes is over 1 KiB: a growing cache");
         }
 
-        var generator = new TokenGenerator(session);
+        using var generator = new Qwen3Engine(session);
         foreach (var testCase in goldens.Cases)
         {
             var (ids, _) = generator.GenerateAll(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = testCase.GreedyNewIds.Length });

@@ -73,8 +73,8 @@ public sealed class RunningBatchTests
         var cases = FixtureGoldens.Load("tiny-qwen3-untied-sharded").Cases;
         using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3-untied-sharded"));
         int stopId = cases[1].GreedyNewIds[4];
-        using var batch = new RunningBatch(session, stopTokenIds: [stopId]);
-        var events = new List<TokenEvent>(batch.Admit([Request(cases[1]), Request(cases[0]) with { MaxNewTokens = 3 }]));
+        using var batch = new RunningBatch(session);
+        var events = new List<TokenEvent>(batch.Admit([Request(cases[1]) with { StopTokenIds = [stopId] }, Request(cases[0]) with { MaxNewTokens = 3 }]));
         while (batch.Count > 0)
         {
             events.AddRange(batch.Step());

@@ -26,7 +26,7 @@ public static class BenchRunner
         var gpuMemory = sessionSettings.ExecutionProvider == ExecutionProviderKind.Cuda ? GpuMemoryProbe.TryStart(sessionSettings.DeviceId) : null;
         using var session = Qwen3Session.Open(folder, sessionSettings);
         RequireContext(settings, session);
-        var generator = new TokenGenerator(session);
+        using var engine = new Qwen3Engine(session);
         var request = new GenerationRequest
         {
             Prompts = RandomPrompts(settings, session.VocabSize),
@@ -36,12 +36,12 @@ public static class BenchRunner
         };
         for (int rep = 0; rep < settings.Warmup; rep++)
         {
-            Measure(generator, request);
+            Measure(engine, request);
         }
 
         var reps = Enumerable.Range(0, settings.Reps).Select(_ =>
         {
-            var timing = Measure(generator, request);
+            var timing = Measure(engine, request);
             gpuMemory?.Sample();
             return timing;
         }).ToArray();
@@ -83,15 +83,16 @@ public static class BenchRunner
         return [.. Enumerable.Range(0, settings.Batch).Select(_ => (IReadOnlyList<int>)[.. Enumerable.Range(0, settings.PromptTokens).Select(_ => random.Next(vocabSize))])];
     }
 
-    private static RepTiming Measure(TokenGenerator generator, GenerationRequest request)
+    private static RepTiming Measure(Qwen3Engine engine, GenerationRequest request)
     {
-        var (ids, _) = generator.GenerateAll(request);
+        var generated = engine.GenerateAll(request);
+        var ids = generated.Ids;
         if (ids.Any(row => row.Count != request.MaxNewTokens))
         {
             throw new Qwen3OnnxException($"bench: a row stopped before {request.MaxNewTokens} new tokens");
         }
 
-        return RepTiming.From(generator.LastStats);
+        return RepTiming.From(generated.Stats);
     }
 
     private static void RequireContext(BenchSettings settings, Qwen3Session session)
