@@ -11,7 +11,8 @@ string source = args.Length > 0 ? args[0] : "custom";
 int newTokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
 string folder = Directory.Exists(source) ? source : ExportSynthetic(source);
 using var session = Qwen3Session.Open(folder);
-// The engine calls AfterStep on its thread once a step's tokens are out, when the request's stats include that step.
+// The engine calls AfterStep on its thread as a step's tokens go out, when the request's stats include that step
+// (its decode wall time up to the hand-out).
 EngineRequest? current = null;
 var snapshots = new List<(TimeSpan Sampling, TimeSpan Run, TimeSpan Decode)>();
 using var engine = new Qwen3Engine(session, new EngineOptions
@@ -46,7 +47,7 @@ void Measure(string name, SamplingOptions sampling, int tokens)
 {
     var request = new GenerationRequest { Prompts = [prompt], MaxNewTokens = tokens, Sampling = sampling, StopTokenIds = [] };
     snapshots.Clear();
-    current = Qwen3Engine.RequestFor(request);
+    current = EngineRequest.For(request);
     engine.Submit(current).ReadTokens().Count();
     var stats = current.Stats;
     if (tokens < newTokens)

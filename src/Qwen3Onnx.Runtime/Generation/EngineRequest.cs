@@ -29,6 +29,29 @@ public sealed class EngineRequest
     {
     }
 
+    /// <summary>A generation request's rows as the engine takes them; its shape is checked here, its prompts at submission.</summary>
+    public static EngineRequest For(GenerationRequest request)
+    {
+        if (request.Prompts.Count == 0)
+        {
+            throw new ArgumentException("at least one prompt is needed", nameof(request));
+        }
+
+        if (request.RowSampling is { } perRow && perRow.Count != request.Prompts.Count)
+        {
+            throw new ArgumentException($"{perRow.Count} sampling options for {request.Prompts.Count} rows", nameof(request));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxNewTokens);
+        return new([.. request.Prompts.Select((prompt, row) => new BatchRowRequest
+        {
+            Prompt = prompt,
+            Sampling = request.SamplingFor(row),
+            MaxNewTokens = request.MaxNewTokens,
+            StopTokenIds = request.StopTokenIds,
+        })]);
+    }
+
     public IReadOnlyList<BatchRowRequest> Rows { get; }
 
     public ChannelReader<TokenEvent> Tokens => _tokens.Reader;
@@ -81,6 +104,9 @@ public sealed class EngineRequest
             Cancel();
         }
     }
+
+    /// <summary>When the request's first tokens were handed out (engine thread only): its decode time counts from there.</summary>
+    internal long FirstTokensAt { get; set; }
 
     /// <summary>Set by the engine that runs the request: a cancellation may let it stop the step in flight.</summary>
     internal Action? Cancelled { get; set; }

@@ -7,8 +7,10 @@ public sealed class GenerationStats
 
     public int GeneratedTokens { get; internal set; }
 
+    /// <summary>From the rows' admission to their first tokens (for a <see cref="RunningBatch"/>, time inside its Admit calls).</summary>
     public TimeSpan Prefill { get; internal set; }
 
+    /// <summary>From the first tokens to the last, wall clock (for a <see cref="RunningBatch"/>, time inside its Step calls).</summary>
     public TimeSpan Decode { get; internal set; }
 
     /// <summary>Time spent inside ONNX Runtime's Run during decode steps.</summary>

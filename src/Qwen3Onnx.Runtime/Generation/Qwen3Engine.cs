@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Qwen3Onnx.Runtime.Session;
 
@@ -75,12 +76,12 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
 
     /// <summary>Generates a request's rows, streaming their tokens (<see cref="TokenEvent.Row"/> is the prompt's index).</summary>
     public IEnumerable<TokenEvent> Generate(GenerationRequest request, CancellationToken cancellation = default) =>
-        Submit(RequestFor(request)).ReadTokens(cancellation);
+        Submit(EngineRequest.For(request)).ReadTokens(cancellation);
 
     /// <summary>Runs a request to completion: each row's new ids (end-of-sequence token included), finish reasons and timings.</summary>
     public GeneratedIds GenerateAll(GenerationRequest request, CancellationToken cancellation = default)
     {
-        var submitted = Submit(RequestFor(request));
+        var submitted = Submit(EngineRequest.For(request));
         var ids = request.Prompts.Select(_ => new List<int>()).ToArray();
         var finish = new FinishReason[request.Prompts.Count];
         foreach (var token in submitted.ReadTokens(cancellation))
@@ -93,29 +94,6 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
         }
 
         return new GeneratedIds(ids, finish) { Stats = submitted.Stats };
-    }
-
-    /// <summary>A generation request's rows as the engine takes them; its shape is checked here, its prompts at submission.</summary>
-    public static EngineRequest RequestFor(GenerationRequest request)
-    {
-        if (request.Prompts.Count == 0)
-        {
-            throw new ArgumentException("at least one prompt is needed", nameof(request));
-        }
-
-        if (request.RowSampling is { } perRow && perRow.Count != request.Prompts.Count)
-        {
-            throw new ArgumentException($"{perRow.Count} sampling options for {request.Prompts.Count} rows", nameof(request));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxNewTokens);
-        return new EngineRequest([.. request.Prompts.Select((prompt, row) => new BatchRowRequest
-        {
-            Prompt = prompt,
-            Sampling = request.SamplingFor(row),
-            MaxNewTokens = request.MaxNewTokens,
-            StopTokenIds = request.StopTokenIds,
-        })]);
     }
 
     /// <summary>
@@ -224,7 +202,7 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
 
         var rows = newcomers.SelectMany(request => request.Rows.Select((row, index) => (Request: request, Index: index, Row: row))).ToList();
         _options.Observer?.RowsAdmitted(rows.Count, rows.Sum(row => row.Row.Prompt.Count), joiningRunningBatch: _running.Count > 0);
-        var prefillBefore = _batch.Stats.Prefill;
+        long start = Stopwatch.GetTimestamp();
         IReadOnlyList<TokenEvent> first;
         try
         {
@@ -242,17 +220,18 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
             return;
         }
 
-        var prefill = _batch.Stats.Prefill - prefillBefore;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            _running[first[i].Row] = (rows[i].Request, rows[i].Index);
+        }
+
+        long ready = Stopwatch.GetTimestamp();
         foreach (var request in newcomers)
         {
             request.Stats.PromptTokens += request.Rows.Sum(row => row.Prompt.Count);
             request.Stats.FirstStepTokens += request.Rows.Count;
-            request.Stats.Prefill += prefill;
-        }
-
-        for (int i = 0; i < rows.Count; i++)
-        {
-            _running[first[i].Row] = (rows[i].Request, rows[i].Index);
+            request.Stats.Prefill = Stopwatch.GetElapsedTime(start, ready);
+            request.FirstTokensAt = ready;
         }
 
         Delivered(first);
@@ -296,7 +275,7 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
         }
 
         var requests = _running.Values.Select(entry => entry.Request).Distinct().ToList();
-        var before = (_batch.Stats.Decode, _batch.Stats.DecodeRun, _batch.Stats.Sampling);
+        var before = (_batch.Stats.DecodeRun, _batch.Stats.Sampling);
         IReadOnlyList<TokenEvent> tokens;
         try
         {
@@ -324,12 +303,14 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
             }
         }
 
+        long ready = Stopwatch.GetTimestamp();
         foreach (var request in requests)
         {
             request.Stats.DecodeSteps++;
-            request.Stats.Decode += _batch.Stats.Decode - before.Decode;
             request.Stats.DecodeRun += _batch.Stats.DecodeRun - before.DecodeRun;
             request.Stats.Sampling += _batch.Stats.Sampling - before.Sampling;
+            // Wall time from the first tokens to these: what a caller waits, the engine's own bookkeeping included.
+            request.Stats.Decode = Stopwatch.GetElapsedTime(request.FirstTokensAt, ready);
         }
 
         Delivered(tokens);

@@ -114,7 +114,7 @@ public sealed class Qwen3EngineTests
         var goldens = FixtureGoldens.Load("tiny-qwen3");
         using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"));
         using var engine = new Qwen3Engine(session);
-        var request = engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = [.. goldens.BatchPrompts], MaxNewTokens = goldens.BatchGreedyNewIds[0].Length }));
+        var request = engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = [.. goldens.BatchPrompts], MaxNewTokens = goldens.BatchGreedyNewIds[0].Length }));
         var produced = goldens.BatchPrompts.Select(_ => new List<int>()).ToArray();
 
         foreach (var token in request.ReadTokens())
@@ -139,10 +139,10 @@ public sealed class Qwen3EngineTests
         var testCase = FixtureGoldens.Load("tiny-qwen3").Cases[0];
         using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"));
         using var engine = new Qwen3Engine(session, new EngineOptions { MaxBatch = 1, MaxQueue = 0, AfterStep = _ => Thread.Sleep(20) });
-        var running = engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = 16 }));
+        var running = engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = 16 }));
 
-        Assert.ThrowsExactly<EngineBusyException>(() => engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = [testCase.PromptIds] })));
-        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = [[session.VocabSize]] })));
+        Assert.ThrowsExactly<EngineBusyException>(() => engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = [testCase.PromptIds] })));
+        var error = Assert.ThrowsExactly<Qwen3OnnxException>(() => engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = [[session.VocabSize]] })));
         StringAssert.Contains(error.Message, "outside the model's vocabulary");
         Assert.AreEqual(16, running.ReadTokens().Count());
     }
@@ -153,13 +153,13 @@ public sealed class Qwen3EngineTests
         var testCase = FixtureGoldens.Load("tiny-qwen3").Cases[0];
         using var session = Qwen3Session.Open(TestModels.Fixture("tiny-qwen3"));
         var engine = new Qwen3Engine(session, new EngineOptions { AfterStep = _ => Thread.Sleep(20) });
-        var running = engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = 200 }));
+        var running = engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = [testCase.PromptIds], MaxNewTokens = 200 }));
         Assert.IsTrue(running.Tokens.WaitToReadAsync().AsTask().GetAwaiter().GetResult());
 
         engine.DrainAsync(TimeSpan.Zero).GetAwaiter().GetResult();
 
         Assert.IsTrue(engine.IsDraining);
         Assert.ThrowsExactly<EngineStoppedException>(() => running.ReadTokens().Count());
-        Assert.ThrowsExactly<EngineStoppedException>(() => engine.Submit(Qwen3Engine.RequestFor(new GenerationRequest { Prompts = [testCase.PromptIds] })));
+        Assert.ThrowsExactly<EngineStoppedException>(() => engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = [testCase.PromptIds] })));
     }
 }
