@@ -37,7 +37,7 @@ internal sealed class CompletionResponder
 
     public async Task RespondAsync(Qwen3Engine engine)
     {
-        var row = Submit(engine, new EngineRequest(new BatchRowRequest { Prompt = _settings.Prompt, Sampling = _settings.Sampling, MaxNewTokens = _settings.MaxTokens }));
+        var row = engine.Submit(new EngineRequest(new BatchRowRequest { Prompt = _settings.Prompt, Sampling = _settings.Sampling, MaxNewTokens = _settings.MaxTokens }));
         await using var cancel = _http.RequestAborted.Register(row.Cancel);
         try
         {
@@ -46,19 +46,6 @@ internal sealed class CompletionResponder
         finally
         {
             row.Cancel();
-        }
-    }
-
-    /// <summary>The engine's refusals as the OpenAI errors clients retry on: 429 when full, 503 when shutting down.</summary>
-    private static EngineRequest Submit(Qwen3Engine engine, EngineRequest request)
-    {
-        try
-        {
-            return engine.Submit(request);
-        }
-        catch (Exception ex) when (ex is EngineBusyException or EngineStoppedException)
-        {
-            throw ApiException.From(ex);
         }
     }
 

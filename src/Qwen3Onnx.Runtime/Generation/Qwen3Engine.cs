@@ -333,12 +333,10 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
 
     private void DropCancelled()
     {
-        foreach (var (id, entry) in _running.Where(pair => pair.Value.Request.IsRowCancelled(pair.Value.Row)).ToList())
+        foreach (int id in _running.Where(pair => pair.Value.Request.IsRowCancelled(pair.Value.Row)).Select(pair => pair.Key).ToList())
         {
             _options.Observer?.RowCancelled();
-            _batch.Remove(id);
-            _running.Remove(id);
-            Release(entry.Request, rows: 1, error: null);
+            Leave(id, error: null);
         }
     }
 
