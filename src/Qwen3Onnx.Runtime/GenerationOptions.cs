@@ -20,4 +20,10 @@ public sealed record GenerationOptions
 
     /// <summary>For text prompts rendered with the chat template: false appends an empty think block.</summary>
     public bool EnableThinking { get; init; } = true;
+
+    /// <summary>
+    /// The tools the prompt offers. Tool calls in the answer are read against them: Qwen3-Coder writes each argument
+    /// as text, typed here by the tool's parameter schema.
+    /// </summary>
+    public IReadOnlyList<Tokenization.ChatTool> Tools { get; init; } = [];
 }

@@ -23,7 +23,7 @@ internal static class ChatRequestReader
         var options = new ChatTemplateOptions { EnableThinking = thinking, Tools = tools };
         var settings = SettingsReader.Read(root, model, model.Tokenizer.Encode(Render(model, messages, options)));
         var grammar = AnswerConstraintsReader.Grammar(root, model, tools, thinking);
-        return settings with { Sampling = settings.Sampling with { Grammar = grammar, TopLogprobs = TopLogprobs(root) } };
+        return settings with { Sampling = settings.Sampling with { Grammar = grammar, TopLogprobs = TopLogprobs(root) }, Tools = tools };
     }
 
     private static string Render(ServedModel model, IReadOnlyList<ChatMessage> messages, ChatTemplateOptions options)

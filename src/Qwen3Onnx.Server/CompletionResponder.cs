@@ -29,7 +29,7 @@ internal sealed class CompletionResponder
         _model = model;
         _settings = settings;
         _chat = chat;
-        _decoder = new RowDecoder(model.Tokenizer, settings.Stops, turn: chat);
+        _decoder = new RowDecoder(model.Tokenizer, settings.Stops, turn: chat, settings.Tools);
         _id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N");
     }
 

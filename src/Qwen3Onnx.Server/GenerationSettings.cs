@@ -13,6 +13,9 @@ public sealed record GenerationSettings
 
     public IReadOnlyList<string> Stops { get; init; } = [];
 
+    /// <summary>The request's tools, against which the answer's tool calls are read.</summary>
+    public IReadOnlyList<Runtime.Tokenization.ChatTool> Tools { get; init; } = [];
+
     public bool Stream { get; init; }
 
     public bool IncludeUsage { get; init; }

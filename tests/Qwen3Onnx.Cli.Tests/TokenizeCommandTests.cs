@@ -74,7 +74,7 @@ public sealed class TokenizeCommandTests
     }
 
     [TestMethod]
-    public void AnotherChatTemplateIsRefusedUntilQwen3sIsChosen()
+    public void AnotherChatTemplateIsRefusedUntilOneThisRuntimeRendersIsChosen()
     {
         string folder = TokenizerWithTemplate.Create(_ => "{% for m in messages %}{{ m.content }}{% endfor %}");
         string messages = TempFile("[{\"role\": \"user\", \"content\": \"hi\"}]");
@@ -82,13 +82,19 @@ public sealed class TokenizeCommandTests
         {
             var (refusedCode, refusedOutput, error) = Invoke("--model", folder, "--chat", messages);
             var (exitCode, output, _) = Invoke("--model", folder, "--chat", messages, "--chat-template", "qwen3");
+            var (coderCode, coderOutput, _) = Invoke("--model", folder, "--chat", messages, "--chat-template", "qwen3-coder");
+            var (unknownCode, _, unknownError) = Invoke("--model", folder, "--chat", messages, "--chat-template", "llama3");
 
             Assert.AreEqual(1, refusedCode);
             Assert.AreEqual("", refusedOutput);
-            Assert.StartsWith($"error: {Path.Combine(folder, "tokenizer_config.json")}: its chat_template is not Qwen3's", error);
+            Assert.StartsWith($"error: {Path.Combine(folder, "tokenizer_config.json")}: its chat_template is neither Qwen3's", error);
             Assert.AreEqual(1, error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.AreEqual(0, exitCode);
             Assert.StartsWith("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", output);
+            Assert.AreEqual(0, coderCode);
+            Assert.StartsWith("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", coderOutput);
+            Assert.AreEqual(1, unknownCode);
+            StringAssert.Contains(unknownError, "--chat-template must be checkpoint, qwen3 or qwen3-coder (got 'llama3')");
         }
         finally
         {

@@ -101,6 +101,7 @@ public sealed class Qwen3ChatClient : IChatClient
         var templateMessages = ChatMessageMapping.ToTemplateMessages(messages, options?.Instructions);
         var tools = ChatMessageMapping.ToTools(options);
         var prompt = _model.EncodeChat(templateMessages, generation.EnableThinking, tools);
+        generation = generation with { Tools = tools };
         var constraints = ChatOptionsMapping.ToAnswerConstraints(options);
         if (constraints.IsFree)
         {

@@ -11,7 +11,7 @@ internal static class GenerationLoop
 {
     public static GenerationResult[] Run(GenerationJob job, CancellationToken cancellation)
     {
-        var rows = job.Prompts.Select(_ => new RowDecoder(job.Tokenizer, job.Options.StopStrings)).ToArray();
+        var rows = job.Prompts.Select(_ => new RowDecoder(job.Tokenizer, job.Options.StopStrings, tools: job.Options.Tools)).ToArray();
         var request = job.Engine.Submit(EngineRequest.For(new GenerationRequest { Prompts = job.Prompts, MaxNewTokens = job.Options.MaxNewTokens, Sampling = job.Sampling }));
         var deltas = new List<TextDelta>();
         var clock = Stopwatch.StartNew();

@@ -26,13 +26,16 @@ public sealed class RowDecoder
     private readonly StringBuilder _reasoning = new();
     private readonly StringBuilder _callText = new();
     private readonly List<ChatToolCall> _toolCalls = [];
+    private readonly IReadOnlyList<ChatTool> _tools;
     private readonly List<Sampling.TokenLogprobs> _logprobs = [];
     private Region _region = Region.Answer;
     private bool _sectionStart;
 
-    public RowDecoder(Qwen3Tokenizer? tokenizer, IReadOnlyList<string> stopStrings, bool turn = true)
+    /// <param name="tools">The tools the prompt offered; a Qwen3-Coder call's argument text is typed by their parameter schemas.</param>
+    public RowDecoder(Qwen3Tokenizer? tokenizer, IReadOnlyList<string> stopStrings, bool turn = true, IReadOnlyList<ChatTool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(stopStrings);
+        _tools = tools ?? [];
         _tokenizer = tokenizer;
         _detokenizer = tokenizer?.CreateStreamingDetokenizer(skipSpecialTokens: true);
         _stops = new StopStringMatcher(stopStrings);
@@ -174,13 +177,13 @@ public sealed class RowDecoder
         }
     }
 
-    /// <summary>A call that is not valid JSON stays visible, as the model wrote it.</summary>
+    /// <summary>A call that does not parse stays visible, as the model wrote it.</summary>
     private void CloseCall(List<TextDelta> deltas)
     {
         string json = _callText.ToString().Trim();
         _callText.Clear();
         _region = Region.Answer;
-        if (ToolCallText.TryParse(json, ToolCallText.NewCallId()) is { } call)
+        if (ToolCallText.TryParse(json, ToolCallText.NewCallId(), _tools) is { } call)
         {
             _toolCalls.Add(call);
             deltas.Add(new TextDelta("", IsReasoning: false) { ToolCall = call });

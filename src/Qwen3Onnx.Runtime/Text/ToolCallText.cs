@@ -1,16 +1,29 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Qwen3Onnx.Runtime.Tokenization;
 
 namespace Qwen3Onnx.Runtime.Text;
 
-/// <summary>Parses the JSON Qwen3 writes between <c>&lt;tool_call&gt;</c> tags: <c>{"name": ..., "arguments": {...}}</c>.</summary>
-public static class ToolCallText
+/// <summary>
+/// Parses what a model writes between <c>&lt;tool_call&gt;</c> tags: Qwen3's JSON <c>{"name": ..., "arguments": {...}}</c>,
+/// or Qwen3-Coder's XML <c>&lt;function=NAME&gt;&lt;parameter=KEY&gt;\nVALUE\n&lt;/parameter&gt;…&lt;/function&gt;</c>, whose
+/// values are text typed by the tool's parameter schema (as vLLM's Qwen3-Coder parser does: a parameter the
+/// schema does not know stays a string).
+/// </summary>
+public static partial class ToolCallText
 {
+    private static readonly JsonWriterOptions ArgumentsWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A fresh call id in OpenAI's form (<c>call_</c> and 24 hex digits).</summary>
     public static string NewCallId() => $"call_{Guid.NewGuid():N}"[..29];
 
     /// <summary>The call, or null when the text is not a well-formed call (it is then returned as content).</summary>
-    public static ChatToolCall? TryParse(string json, string id)
+    public static ChatToolCall? TryParse(string text, string id, IReadOnlyList<ChatTool>? tools = null) =>
+        text.StartsWith("<function=", StringComparison.Ordinal) ? TryParseXml(text, id, tools ?? []) : TryParseJson(text, id);
+
+    private static ChatToolCall? TryParseJson(string json, string id)
     {
         try
         {
@@ -32,4 +45,128 @@ public static class ToolCallText
             return null;
         }
     }
+
+    private static ChatToolCall? TryParseXml(string text, string id, IReadOnlyList<ChatTool> tools)
+    {
+        var match = XmlCall().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        string name = match.Groups["name"].Value;
+        var properties = ParameterSchemas(tools.FirstOrDefault(tool => tool.Name == name));
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, ArgumentsWriter))
+        {
+            writer.WriteStartObject();
+            var keys = match.Groups["key"].Captures;
+            var values = match.Groups["value"].Captures;
+            for (int index = 0; index < keys.Count; index++)
+            {
+                writer.WritePropertyName(keys[index].Value);
+                WriteValue(writer, TrimOneNewline(values[index].Value), TypeOf(properties, keys[index].Value));
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return new ChatToolCall(name, System.Text.Encoding.UTF8.GetString(buffer.ToArray())) { Id = id };
+    }
+
+    /// <summary>The value as the schema's type reads it; text that is not of that type stays a string.</summary>
+    private static void WriteValue(Utf8JsonWriter writer, string value, string? type)
+    {
+        switch (type)
+        {
+            case null or "string" or "str" or "text" or "char" or "varchar" or "enum":
+                writer.WriteStringValue(value);
+                return;
+            case "integer" or "int" when long.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer):
+                writer.WriteNumberValue(integer);
+                return;
+            case "boolean" or "bool" when bool.TryParse(value.Trim(), out bool flag):
+                writer.WriteBooleanValue(flag);
+                return;
+            case "null" when value.Trim() is "null" or "None":
+                writer.WriteNullValue();
+                return;
+        }
+
+        if (IsJson(value.Trim(), type) is { } json)
+        {
+            json.WriteTo(writer);
+            return;
+        }
+
+        writer.WriteStringValue(value);
+    }
+
+    /// <summary>Numbers, objects, arrays (and values of an unnamed type) as JSON when the text is JSON of that kind.</summary>
+    private static JsonElement? IsJson(string value, string? type)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(value);
+            var kind = document.RootElement.ValueKind;
+            bool fits = type switch
+            {
+                "number" or "float" or "double" => kind == JsonValueKind.Number,
+                "object" or "dict" => kind == JsonValueKind.Object,
+                "array" or "list" => kind == JsonValueKind.Array,
+                "integer" or "int" or "boolean" or "bool" or "null" => false,
+                _ => true,
+            };
+            return fits ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The template puts the value on its own lines; one newline each side belongs to the markup.</summary>
+    private static string TrimOneNewline(string value)
+    {
+        value = value.StartsWith('\n') ? value[1..] : value;
+        return value.EndsWith('\n') ? value[..^1] : value;
+    }
+
+    private static JsonElement? ParameterSchemas(ChatTool? tool)
+    {
+        if (tool is null)
+        {
+            return null;
+        }
+
+        var function = tool.Definition.TryGetProperty("function", out var inner) ? inner : tool.Definition;
+        return function.ValueKind == JsonValueKind.Object && function.TryGetProperty("parameters", out var parameters)
+            && parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("properties", out var properties)
+            && properties.ValueKind == JsonValueKind.Object ? properties : null;
+    }
+
+    /// <summary>The parameter's schema type (the first non-null one of a list); "" for a known parameter without one, null for an unknown one.</summary>
+    private static string? TypeOf(JsonElement? properties, string key)
+    {
+        if (properties is not { } schemas || !schemas.TryGetProperty(key, out var schema))
+        {
+            return null;
+        }
+
+        if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("type", out var type))
+        {
+            return "";
+        }
+
+        return type.ValueKind switch
+        {
+            JsonValueKind.String => type.GetString()!.ToLowerInvariant(),
+            JsonValueKind.Array => type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String && t.GetString() != "null")
+                .Select(t => t.GetString()!.ToLowerInvariant()).FirstOrDefault() ?? "null",
+            _ => "",
+        };
+    }
+
+    [GeneratedRegex(@"\A<function=(?<name>[^>\n]+)>\s*(?:<parameter=(?<key>[^>\n]+)>(?<value>.*?)</parameter>\s*)*</function>\s*\z", RegexOptions.Singleline)]
+    private static partial Regex XmlCall();
 }

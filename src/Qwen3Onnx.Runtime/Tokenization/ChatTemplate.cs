@@ -23,7 +23,7 @@ public static class ChatTemplate
     /// <summary>Whether <paramref name="source"/> is this template (line endings and surrounding whitespace aside).</summary>
     public static bool IsQwen3(string source) => Normalize(source) == Normalize(Jinja);
 
-    private static string Normalize(string source) => source.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+    internal static string Normalize(string source) => source.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
 
     public static string Render(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions? options = null)
     {
@@ -159,7 +159,7 @@ public static class ChatTemplate
         text.Append(closes ? "<|im_end|>\n" : "");
     }
 
-    private static string RoleName(ChatMessageRole role) => role switch
+    internal static string RoleName(ChatMessageRole role) => role switch
     {
         ChatMessageRole.System => "system",
         ChatMessageRole.User => "user",

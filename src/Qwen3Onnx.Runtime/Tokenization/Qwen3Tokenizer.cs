@@ -82,10 +82,19 @@ public sealed class Qwen3Tokenizer
     public ChatTemplateChoice TemplateChoice { get; }
 
     /// <summary>
-    /// Whether conversations render as the checkpoint means them: its template is Qwen3's (or it has none), or
-    /// Qwen3's was chosen explicitly. When false, <see cref="RenderChat"/> refuses.
+    /// The template conversations render with: the one chosen, else the checkpoint's when it is one this runtime
+    /// renders (Qwen3's when it has none); null when the checkpoint's is another, and <see cref="RenderChat"/> refuses.
     /// </summary>
-    public bool RendersChatTemplate => TemplateChoice == ChatTemplateChoice.Qwen3 || ChatTemplateSource is null || ChatTemplate.IsQwen3(ChatTemplateSource);
+    public ChatTemplateChoice? RenderedTemplate => TemplateChoice != ChatTemplateChoice.Checkpoint ? TemplateChoice
+        : ChatTemplateSource is null || ChatTemplate.IsQwen3(ChatTemplateSource) ? ChatTemplateChoice.Qwen3
+        : Qwen3CoderChatTemplate.IsQwen3Coder(ChatTemplateSource) ? ChatTemplateChoice.Qwen3Coder
+        : null;
+
+    /// <summary>Whether conversations render as the checkpoint means them (see <see cref="RenderedTemplate"/>).</summary>
+    public bool RendersChatTemplate => RenderedTemplate is not null;
+
+    /// <summary>Whether the template asks for Qwen3-Coder's XML tool calls rather than Qwen3's JSON ones.</summary>
+    public bool WritesXmlToolCalls => RenderedTemplate == ChatTemplateChoice.Qwen3Coder;
 
     internal int MaxTokenLength { get; }
 
@@ -112,7 +121,9 @@ public sealed class Qwen3Tokenizer
     public string RenderChat(IReadOnlyList<ChatMessage> messages, ChatTemplateOptions? options = null)
     {
         RequireRenderableChatTemplate();
-        return ChatTemplate.Render(messages, options ?? new ChatTemplateOptions());
+        return RenderedTemplate == ChatTemplateChoice.Qwen3Coder
+            ? Qwen3CoderChatTemplate.Render(messages, options)
+            : ChatTemplate.Render(messages, options ?? new ChatTemplateOptions());
     }
 
     /// <summary>Throws the one-line refusal when <see cref="RendersChatTemplate"/> is false.</summary>
@@ -121,8 +132,8 @@ public sealed class Qwen3Tokenizer
         if (!RendersChatTemplate)
         {
             throw new Qwen3OnnxException(
-                $"{_configPath}: its chat_template is not Qwen3's hybrid-thinking template, the one this runtime renders byte for byte " +
-                "(Qwen3-2507 and Qwen3-Coder templates are not supported yet); choose --chat-template qwen3 (ChatTemplateChoice.Qwen3) to render Qwen3's anyway");
+                $"{_configPath}: its chat_template is neither Qwen3's hybrid-thinking template nor Qwen3-Coder's, the ones this runtime renders byte for byte " +
+                "(Qwen3-2507 templates are not supported yet); choose --chat-template qwen3 or qwen3-coder (ChatTemplateChoice) to render one of those anyway");
         }
     }
 

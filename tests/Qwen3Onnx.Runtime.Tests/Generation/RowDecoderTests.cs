@@ -99,11 +99,42 @@ public sealed class RowDecoderTests
         Assert.IsEmpty(result.ToolCalls);
     }
 
-    private static (List<TextDelta> Deltas, GenerationResult Result) Decode(string text, IReadOnlyList<string> stopStrings, bool turn = true)
+    [TestMethod]
+    public void ACoderCallIsReadWithItsArgumentsTypedByTheToolsSchema()
+    {
+        const string text = "I'll check.\n<tool_call>\n<function=get_weather>\n<parameter=city>\n12345\n</parameter>\n<parameter=days>\n3\n</parameter>\n" +
+            "<parameter=where>\n{\"lat\": 1.5}\n</parameter>\n<parameter=unit>\nc\n</parameter>\n<parameter=note>\nline1\nline2\n</parameter>\n" +
+            "<parameter=flag>\n7\n</parameter>\n</function>\n</tool_call>";
+        var tools = ChatMessagesJson.ParseTools("""
+            [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {
+              "city": {"type": "string"}, "days": {"type": "integer"}, "where": {"type": "object"}, "unit": {"type": ["string", "null"]},
+              "note": {"type": "string"}}}}}]
+            """, "tools");
+
+        var (deltas, result) = Decode(text, stopStrings: [], tools: tools);
+
+        Assert.AreEqual("I'll check.\n", result.Text);
+        Assert.HasCount(1, result.ToolCalls);
+        Assert.AreEqual("get_weather", result.ToolCalls[0].Name);
+        Assert.AreEqual("{\"city\":\"12345\",\"days\":3,\"where\":{\"lat\":1.5},\"unit\":\"c\",\"note\":\"line1\\nline2\",\"flag\":\"7\"}", result.ToolCalls[0].Arguments,
+            "typed by the schema; a parameter the schema does not know stays a string");
+        Assert.AreEqual(result.ToolCalls[0], deltas.Single(d => d.ToolCall is not null).ToolCall);
+    }
+
+    [TestMethod]
+    public void ACoderCallWithUnclosedParametersStaysVisible()
+    {
+        var (_, result) = Decode("<tool_call>\n<function=f>\n<parameter=a>\nx\n</function>\n</tool_call>", stopStrings: []);
+
+        Assert.IsEmpty(result.ToolCalls);
+        StringAssert.Contains(result.Text, "<function=f>");
+    }
+
+    private static (List<TextDelta> Deltas, GenerationResult Result) Decode(string text, IReadOnlyList<string> stopStrings, bool turn = true, IReadOnlyList<ChatTool>? tools = null)
     {
         var tokenizer = Tokenizer.Value;
         int[] ids = [.. tokenizer.Encode(text), tokenizer.EosTokenId];
-        var decoder = new RowDecoder(tokenizer, stopStrings, turn);
+        var decoder = new RowDecoder(tokenizer, stopStrings, turn, tools);
         var deltas = new List<TextDelta>();
         for (int i = 0; i < ids.Length && !decoder.Done; i++)
         {

@@ -61,8 +61,9 @@ public sealed class ChatTemplateTests
 
             var refusal = Assert.ThrowsExactly<Models.Qwen3OnnxException>(() => tokenizer.RenderChat([new(ChatMessageRole.User, "hi")]));
 
-            Assert.StartsWith(Path.Combine(folder, "tokenizer_config.json") + ": its chat_template is not Qwen3's", refusal.Message);
-            StringAssert.Contains(refusal.Message, "--chat-template qwen3");
+            Assert.StartsWith(Path.Combine(folder, "tokenizer_config.json") + ": its chat_template is neither Qwen3's", refusal.Message);
+            StringAssert.Contains(refusal.Message, "--chat-template qwen3 or qwen3-coder");
+            Assert.IsNull(tokenizer.RenderedTemplate);
             Assert.IsFalse(tokenizer.RendersChatTemplate);
             Assert.AreEqual(tokenizer.Encode("hi").Length, tokenizer.Encode("hi").Length, "plain encoding still works");
         }
