@@ -12,22 +12,15 @@ namespace Qwen3Onnx.Runtime.Session;
 public sealed class Qwen3Session : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly TensorElementType _kvElementType;
-    private readonly RunOptions _runOptions = new();
+    private readonly GraphRunner _runner;
+    private readonly IKvCacheStrategy _caches;
     private readonly OrtMemoryInfo? _deviceMemory;
-    private readonly OrtMemoryInfo? _pinnedHostMemory;
-    private readonly bool _cudaGraph;
     private readonly bool _profiling;
-    private readonly long _hostFixedCacheLimit;
-    private FixedDecoder? _fixedDecoder;
 
     private Qwen3Session(string folder, ExportManifest manifest, InferenceSession session, OrtMemoryInfo? deviceMemory, OrtMemoryInfo? pinnedHostMemory, SessionSettings settings)
     {
         Folder = folder;
         _deviceMemory = deviceMemory;
-        _pinnedHostMemory = pinnedHostMemory;
         Manifest = manifest;
         _session = session;
         bool onCuda = deviceMemory is not null && settings.ExecutionProvider == ExecutionProviderKind.Cuda;
@@ -36,33 +29,29 @@ public sealed class Qwen3Session : IDisposable
         UsesFixedCache = (settings.FixedKvCache ?? settings.ExecutionProvider != ExecutionProviderKind.DirectML) && manifest.GraphKind == ExportGraph.Fused;
         if (settings.CudaGraph && !(UsesFixedCache && onCuda))
         {
-            session.Dispose();
             throw new Qwen3OnnxException($"{folder}: CUDA graph capture needs the CUDA execution provider, a fused export and the fixed key/value cache");
         }
 
         _profiling = settings.ProfilePrefix is not null;
-        _hostFixedCacheLimit = settings.HostFixedCacheLimitBytes;
-        _cudaGraph = settings.CudaGraph;
-        if (_cudaGraph)
-        {
-            // Prefill shapes change from call to call: run it eagerly, outside any captured graph.
-            _runOptions.AddRunConfigEntry("gpu_graph_id", "-1");
-        }
-
-        int layers = manifest.Config.NumHiddenLayers;
-        (_inputNames, _outputNames) = IoNames(manifest, folder);
-        _kvElementType = manifest.KvDType switch
+        var (inputNames, outputNames) = IoNames(manifest, folder);
+        var kvElementType = manifest.KvDType switch
         {
             "float32" => TensorElementType.Float,
             "float16" => TensorElementType.Float16,
             "bfloat16" => TensorElementType.BFloat16,
             _ => throw new Qwen3OnnxException($"{folder}: manifest field 'kv_dtype' has unsupported value '{manifest.KvDType}'"),
         };
-        var missing = _inputNames.Except(session.InputNames).Concat(_outputNames.Except(session.OutputNames)).FirstOrDefault();
+        var missing = inputNames.Except(session.InputNames).Concat(outputNames.Except(session.OutputNames)).FirstOrDefault();
         if (missing is not null)
         {
             throw new Qwen3OnnxException($"{Path.Combine(folder, manifest.ModelFile)}: graph has no '{missing}' input/output; re-export the model");
         }
+
+        _runner = new GraphRunner(session, inputNames, outputNames, settings.CudaGraph);
+        var growing = new GrowingKvCache(_runner, manifest.Config, kvElementType, deviceMemory);
+        _caches = UsesFixedCache
+            ? new FixedKvCache(_runner, growing, manifest.Config, kvElementType, MaxSequenceLength, deviceMemory, pinnedHostMemory, settings.CudaGraph, settings.HostFixedCacheLimitBytes)
+            : growing;
     }
 
     public string Folder { get; }
@@ -103,13 +92,24 @@ public sealed class Qwen3Session : IDisposable
         }
 
         var deviceMemory = ExecutionProviders.Apply(options, settings, out var pinnedHost);
+        InferenceSession session;
         try
         {
-            return new Qwen3Session(folder, manifest, new InferenceSession(modelPath, options), deviceMemory, pinnedHost, settings);
+            session = new InferenceSession(modelPath, options);
         }
         catch (OnnxRuntimeException ex)
         {
             throw new Qwen3OnnxException($"{modelPath}: ONNX Runtime cannot load the model ({ex.Message.Split('\n', 2)[0].Trim()})", ex);
+        }
+
+        try
+        {
+            return new Qwen3Session(folder, manifest, session, deviceMemory, pinnedHost, settings);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
         }
     }
 
@@ -120,23 +120,7 @@ public sealed class Qwen3Session : IDisposable
     /// <see cref="SessionSettings.HostFixedCacheLimitBytes"/>; otherwise it grows each step and
     /// <paramref name="capacity"/> is only a hint.
     /// </summary>
-    public KvCache CreateCache(int batchSize, int capacity = 0)
-    {
-        var config = Manifest.Config;
-        var shape = UsesFixedCache && capacity > 0 ? FixedShapeFor(batchSize, capacity) : null;
-        if (shape is null || (!KeepsCacheOnDevice && shape.KvBytes > _hostFixedCacheLimit))
-        {
-            return KvCache.Empty(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, config.HeadDim, _kvElementType);
-        }
-
-        if (capacity > MaxSequenceLength)
-        {
-            throw new Qwen3OnnxException($"a cache of {capacity} positions exceeds the model's context of {MaxSequenceLength}");
-        }
-
-        var buffers = FixedDecoderFor(shape).Buffers;
-        return new KvCache([.. buffers.KeyValues], batchSize, buffers);
-    }
+    public KvCache CreateCache(int batchSize, int capacity = 0) => _caches.Create(batchSize, capacity);
 
     /// <summary>
     /// The cache a running batch decodes on after its rows changed: <paramref name="filled"/> (a host cache of exactly
@@ -145,21 +129,7 @@ public sealed class Qwen3Session : IDisposable
     /// <paramref name="filled"/> itself, which then grows each step. The fixed buffers replace any earlier set of
     /// another shape, so no other cache of this session may be in use.
     /// </summary>
-    internal KvCache Refit(KvCache filled, int capacity)
-    {
-        var shape = UsesFixedCache ? FixedShapeFor(filled.BatchSize, Math.Min(capacity, MaxSequenceLength)) : null;
-        if (shape is null || KeepsCacheOnDevice || shape.KvBytes > _hostFixedCacheLimit)
-        {
-            return filled;
-        }
-
-        var buffers = FixedDecoderFor(shape).Buffers;
-        var cache = new KvCache([.. buffers.KeyValues], filled.BatchSize, buffers);
-        KvCacheRows.CopyInto(filled, cache);
-        cache.Advance(filled.Length);
-        filled.Dispose();
-        return cache;
-    }
+    internal KvCache Refit(KvCache filled, int capacity) => _caches.Refit(filled, capacity);
 
     /// <summary>
     /// Runs one step; on return the cache holds past + new and the logits are in the result. A cancellation whose
@@ -187,61 +157,7 @@ public sealed class Qwen3Session : IDisposable
             throw new ArgumentException($"attention mask covers {batch.TotalLength} positions; the cache holds {capacity}", nameof(batch));
         }
 
-        if (cache.Fixed is { } buffers && batch.SequenceLength == 1 && cache.Length > 0)
-        {
-            return DecodeInPlace(batch, cache, buffers, cancellation);
-        }
-
-        long[] tokenShape = [batch.BatchSize, batch.SequenceLength];
-        using var inputIds = OrtValue.CreateTensorValueFromMemory(batch.InputIds, tokenShape);
-        using var mask = OrtValue.CreateTensorValueFromMemory(batch.AttentionMask, [batch.BatchSize, batch.TotalLength]);
-        using var positions = OrtValue.CreateTensorValueFromMemory(batch.PositionIds, tokenShape);
-        var inputs = new OrtValue[_inputNames.Length];
-        inputs[0] = inputIds;
-        inputs[1] = mask;
-        inputs[2] = positions;
-        for (int i = 0; i < cache.Values.Count; i++)
-        {
-            inputs[3 + i] = cache.Values[i];
-        }
-
-        // Reset before checking the token: an Abort that lands after the check still stops this Run.
-        _runOptions.Terminate = false;
-        cancellation.ThrowIfCancellationRequested();
-        if (cache.Fixed is not null)
-        {
-            return PrefillInPlace(inputs, cache, batch.TotalLength);
-        }
-
-        // The returned list is not disposed as a whole: logits go to the caller, presents into the cache.
-        var outputs = _deviceMemory is null ? _session.Run(_runOptions, _inputNames, inputs, _outputNames) : RunOnDevice(inputs);
-        cache.Replace(outputs.Skip(1).ToArray(), batch.TotalLength);
-        return new ForwardOutput(outputs[0]);
-    }
-
-    /// <summary>A prompt (or the first step) into the fixed buffers: past and present are the same tensors, GQA writes at [0, total).</summary>
-    private ForwardOutput PrefillInPlace(OrtValue[] inputs, KvCache cache, int totalLength)
-    {
-        var outputs = RunBound(inputs, (binding, name, layerValue) => binding.BindOutput(name, cache.Values[layerValue]));
-        foreach (var present in outputs.Skip(1))
-        {
-            present.Dispose();
-        }
-
-        cache.Advance(totalLength);
-        return new ForwardOutput(outputs[0]);
-    }
-
-    /// <summary>One token per row into the fixed buffers, through the decoder's persistent binding (a CUDA graph replays it).</summary>
-    private ForwardOutput DecodeInPlace(ForwardBatch batch, KvCache cache, FixedKvBuffers buffers, CancellationToken cancellation)
-    {
-        var decoder = _fixedDecoder!;
-        buffers.StageDecode(batch);
-        decoder.RunOptions.Terminate = false;
-        cancellation.ThrowIfCancellationRequested();
-        _session.RunWithBinding(decoder.RunOptions, decoder.Binding);
-        cache.Advance(batch.TotalLength);
-        return new ForwardOutput(buffers.FetchLogits(), ownsLogits: false);
+        return _caches.Forward(batch, cache, cancellation);
     }
 
     /// <summary>
@@ -260,76 +176,17 @@ public sealed class Qwen3Session : IDisposable
         }
     }
 
-    /// <summary>The fixed buffer set for a request: capacity rounded up so that similar requests share one set (and one captured graph).</summary>
-    private FixedBufferShape FixedShapeFor(int batchSize, int capacity)
-    {
-        var config = Manifest.Config;
-        int rounded = Math.Min(MaxSequenceLength, ((capacity + 127) / 128) * 128);
-        return new FixedBufferShape(config.NumHiddenLayers, batchSize, config.NumKeyValueHeads, rounded, config.HeadDim, config.VocabSize, _kvElementType);
-    }
-
-    /// <summary>The decoder for this shape: the current one if it fits, else new buffers (and a new CUDA graph id).</summary>
-    private FixedDecoder FixedDecoderFor(FixedBufferShape shape)
-    {
-        if (_fixedDecoder is { } current && current.Buffers.Shape.BatchSize == shape.BatchSize && current.Buffers.Shape.Capacity >= shape.Capacity)
-        {
-            return current;
-        }
-
-        int graphId = (_fixedDecoder?.GraphId ?? 0) + 1;
-        _fixedDecoder?.Dispose();
-        _fixedDecoder = null;
-        _fixedDecoder = new FixedDecoder(_session, shape, _deviceMemory, _pinnedHostMemory, _inputNames, _outputNames, _cudaGraph ? graphId : null);
-        return _fixedDecoder;
-    }
-
-    /// <summary>
-    /// Binds the presents to device memory so the cache never leaves the accelerator; only the logits come back
-    /// to the host (and the small id/mask/position tensors go up).
-    /// </summary>
-    private IReadOnlyList<OrtValue> RunOnDevice(OrtValue[] inputs) =>
-        RunBound(inputs, (binding, name, _) => binding.BindOutputToDevice(name, _deviceMemory!));
-
-    /// <summary>
-    /// Runs one step through an IOBinding: every input as given, the logits to host memory, and each present output
-    /// (its name and its index among the key/value values) where <paramref name="bindPresent"/> puts it.
-    /// </summary>
-    private IReadOnlyList<OrtValue> RunBound(OrtValue[] inputs, Action<OrtIoBinding, string, int> bindPresent)
-    {
-        using var binding = _session.CreateIoBinding();
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            binding.BindInput(_inputNames[i], inputs[i]);
-        }
-
-        binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
-        for (int i = 1; i < _outputNames.Length; i++)
-        {
-            bindPresent(binding, _outputNames[i], i - 1);
-        }
-
-        _session.RunWithBinding(_runOptions, binding);
-        return binding.GetOutputValues();
-    }
-
     /// <summary>Stops a running <see cref="Forward"/> (it then throws); used to honour cancellation within a step.</summary>
-    public void Abort()
-    {
-        _runOptions.Terminate = true;
-        if (_fixedDecoder is { } decoder)
-        {
-            decoder.RunOptions.Terminate = true;
-        }
-    }
+    public void Abort() => _caches.Abort();
 
     /// <summary>Stops the profile asked for by <see cref="SessionSettings.ProfilePrefix"/> and returns its file (null when not profiling).</summary>
     public string? EndProfiling() => _profiling ? Path.GetFullPath(_session.EndProfiling()) : null;
 
     public void Dispose()
     {
-        _fixedDecoder?.Dispose();
+        _caches.Dispose();
         _session.Dispose();
-        _runOptions.Dispose();
+        _runner.Dispose();
     }
 
     /// <summary>
