@@ -34,7 +34,6 @@ public sealed record AnswerConstraints
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(tools);
-        RefuseUnconstrainableCalls(tokenizer, tools);
         switch (ToolChoice)
         {
             case ToolChoice.Required:
@@ -51,26 +50,6 @@ public sealed record AnswerConstraints
                 return Json ? JsonGrammar(tokenizer, thinking, orTools: tools)
                     : !ParallelToolCalls && tools.Count > 0 ? TokenGrammar.Text(tokenizer, tools, maxCalls: 1)
                     : null;
-        }
-    }
-
-    /// <summary>The call grammar writes Qwen3's JSON calls; a template that asks for Qwen3-Coder's XML ones cannot be held to it.</summary>
-    private void RefuseUnconstrainableCalls(Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools)
-    {
-        if (!tokenizer.WritesXmlToolCalls || tools.Count == 0 || ToolChoice == ToolChoice.None)
-        {
-            return;
-        }
-
-        string? asked = ToolChoice is ToolChoice.Required or ToolChoice.Function ? "a required or named tool_choice"
-            : Json ? "a JSON response format beside tools"
-            : !ParallelToolCalls ? "parallel_tool_calls false"
-            : null;
-        if (asked is not null)
-        {
-            throw new NotSupportedException(
-                $"{asked} is decoded under a grammar of Qwen3's JSON tool calls, and this chat template (Qwen3-Coder's) asks for XML ones, " +
-                "which are not constrained yet; use tool_choice auto (or none)");
         }
     }
 

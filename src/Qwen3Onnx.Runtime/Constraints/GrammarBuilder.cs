@@ -62,6 +62,39 @@ internal sealed class GrammarBuilder
         Terminator = terminatorTokenId < 0 ? -1 : TokenSymbol(terminatorTokenId),
     });
 
+    /// <summary>Raw text ending at the first <paramref name="terminator"/> (included); the matcher is the terminator's KMP automaton over bytes.</summary>
+    public int TextUntil(string terminator)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(terminator);
+        var transitions = new int[bytes.Length * 256];
+        for (int matched = 0; matched < bytes.Length; matched++)
+        {
+            for (int value = 0; value < 256; value++)
+            {
+                transitions[(matched * 256) + value] = LongestMatch(bytes, matched, (byte)value);
+            }
+        }
+
+        return Add(new GrammarNode { Kind = GrammarNodeKind.TextUntil, Symbols = [.. bytes.Select(b => (int)b)], Transitions = transitions });
+    }
+
+    /// <summary>The longest prefix of <paramref name="terminator"/> that ends the text matched so far followed by <paramref name="next"/>.</summary>
+    private static int LongestMatch(byte[] terminator, int matched, byte next)
+    {
+        Span<byte> seen = stackalloc byte[matched + 1];
+        terminator.AsSpan(0, matched).CopyTo(seen);
+        seen[matched] = next;
+        for (int length = matched + 1; length > 0; length--)
+        {
+            if (seen[^length..].SequenceEqual(terminator.AsSpan(0, length)))
+            {
+                return length;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>A placeholder to point at before its target exists (recursive schemas); see <see cref="Resolve"/>.</summary>
     public int Reference() => Add(new GrammarNode { Kind = GrammarNodeKind.Reference, Children = [-1] });
 

@@ -283,6 +283,9 @@ internal sealed class GrammarMachine
         GrammarNodeKind.FreeText => symbol == node.Terminator ? Done
             : symbol < AddedTokenBase || System.Array.IndexOf(node.Symbols, symbol) < 0 ? Stay
             : Reject,
+        GrammarNodeKind.TextUntil => symbol >= AddedTokenBase ? Reject
+            : (pc = node.Transitions[(pc * 256) + symbol]) == node.Symbols.Length ? Done
+            : Stay,
         _ => Reject,
     };
 }

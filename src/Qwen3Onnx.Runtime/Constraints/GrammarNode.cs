@@ -23,6 +23,9 @@ internal sealed class GrammarNode
     /// <summary>Repeat: most items; String: most characters; Whitespace: most bytes.</summary>
     public int Max { get; init; } = int.MaxValue;
 
+    /// <summary>TextUntil: for each matched length × 256 bytes, the matched length after that byte.</summary>
+    public int[] Transitions { get; init; } = [];
+
     /// <summary>FreeText: the symbol that ends it, or −1 when it may end anywhere.</summary>
     public int Terminator { get; init; } = -1;
 }

@@ -38,4 +38,10 @@ internal enum GrammarNodeKind : byte
     /// (Qwen3's thinking block, closed by &lt;/think&gt;); without one it may end anywhere.
     /// </summary>
     FreeText,
+
+    /// <summary>
+    /// Raw text up to and including a byte string (Symbols; Qwen3-Coder's <c>&lt;/parameter&gt;</c>): any bytes, no added
+    /// tokens, ending at the first occurrence. Transitions is its matcher: the next matched length for (length, byte).
+    /// </summary>
+    TextUntil,
 }

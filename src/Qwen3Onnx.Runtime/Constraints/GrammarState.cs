@@ -168,6 +168,13 @@ internal sealed class GrammarState
         {
             Or(_vocabulary.Regular);
         }
+        else if (top.Kind == GrammarNodeKind.TextUntil && pc == 0)
+        {
+            // Nothing of the terminator matched yet: a token without its first byte cannot start or finish it.
+            var (without, subtrees) = _vocabulary.ByteFree((byte)top.Symbols[0]);
+            Or(without);
+            Walk(0, 0, subtrees);
+        }
         else if (top.Kind == GrammarNodeKind.String && pc == JsonTerminals.StringContent && top.Max == int.MaxValue)
         {
             Or(_vocabulary.PlainString);

@@ -38,6 +38,13 @@ internal sealed class JsonSchemaCompiler
     public static int Compile(GrammarBuilder builder, JsonElement schema, string origin) =>
         new JsonSchemaCompiler(builder, schema).Node(schema, origin + " #");
 
+    /// <summary>The node for a subschema of <paramref name="root"/> (its <c>$ref</c>s resolve in the root), at <paramref name="path"/>.</summary>
+    public static int CompileWithin(GrammarBuilder builder, JsonElement root, JsonElement schema, string path) =>
+        new JsonSchemaCompiler(builder, root).Node(schema, path);
+
+    /// <summary>Whether a keyword only annotates (the specification lets a validator ignore it).</summary>
+    public static bool IsAnnotation(string keyword) => Annotations.Contains(keyword);
+
     private int Node(JsonElement schema, string path)
     {
         if (schema.ValueKind == JsonValueKind.True)

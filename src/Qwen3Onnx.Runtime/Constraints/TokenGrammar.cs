@@ -110,7 +110,7 @@ public sealed class TokenGrammar
 
     /// <summary>
     /// Calls separated by newlines, each <c>&lt;tool_call&gt;\n{"name": "…", "arguments": …}\n&lt;/tool_call&gt;</c>
-    /// (the form Qwen3's template teaches). <paramref name="openedBy"/> replaces the first call's opening token
+    /// (the form Qwen3's template teaches), or with Qwen3-Coder's template its XML body (<see cref="CoderCallGrammar"/>). <paramref name="openedBy"/> replaces the first call's opening token
     /// when something before it already consumed that token.
     /// </summary>
     private static int ToolCallsBody(GrammarBuilder builder, Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools, int maxCalls, int openedBy = -1)
@@ -124,6 +124,11 @@ public sealed class TokenGrammar
         var calls = tools.Select((tool, i) =>
         {
             string name = tool.Name ?? throw new NotSupportedException($"tools[{i}] has no function name");
+            if (tokenizer.WritesXmlToolCalls)
+            {
+                return CoderCallGrammar.Call(builder, name, Parameters(tool), $"tool '{name}' parameters");
+            }
+
             int arguments = Parameters(tool) is { } schema
                 ? JsonSchemaCompiler.Compile(builder, schema, $"tool '{name}' parameters")
                 : builder.FreeObject(builder.AnyValue());

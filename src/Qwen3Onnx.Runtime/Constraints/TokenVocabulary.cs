@@ -15,6 +15,7 @@ internal sealed class TokenVocabulary
 
     private readonly byte[] _bytes;
     private readonly int[] _offsets;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<byte, (ulong[] Without, bool[] Subtrees)> _byteFree = new();
 
     private TokenVocabulary(Qwen3Tokenizer tokenizer)
     {
@@ -65,6 +66,25 @@ internal sealed class TokenVocabulary
     public int MaxTokenBytes { get; }
 
     public TokenTrie Trie { get; }
+
+    /// <summary>
+    /// The regular tokens without <paramref name="value"/>, and per trie node whether a token with it is in its subtree:
+    /// inside raw text that only a string starting with that byte ends, the former are allowed outright and the walk
+    /// visits only the latter. Computed on first use per byte.
+    /// </summary>
+    public (ulong[] Without, bool[] Subtrees) ByteFree(byte value) => _byteFree.GetOrAdd(value, static (b, self) =>
+    {
+        var without = new ulong[self.MaskWords];
+        for (int id = 0; id < self.Size; id++)
+        {
+            if ((self.Regular[id >> 6] & (1UL << (id & 63))) != 0 && self.Bytes(id).IndexOf(b) < 0)
+            {
+                without[id >> 6] |= 1UL << (id & 63);
+            }
+        }
+
+        return (without, self.Trie.SubtreesWith(id => self.Bytes(id).IndexOf(b) >= 0));
+    }, this);
 
     public static TokenVocabulary For(Qwen3Tokenizer tokenizer) => Cache.GetValue(tokenizer, static t => new TokenVocabulary(t));
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -65,7 +64,7 @@ public static partial class ToolCallText
             for (int index = 0; index < keys.Count; index++)
             {
                 writer.WritePropertyName(keys[index].Value);
-                WriteValue(writer, TrimOneNewline(values[index].Value), TypeOf(properties, keys[index].Value));
+                WriteValue(writer, TrimOneNewline(values[index].Value), TypesOf(properties, keys[index].Value));
             }
 
             writer.WriteEndObject();
@@ -74,26 +73,27 @@ public static partial class ToolCallText
         return new ChatToolCall(name, System.Text.Encoding.UTF8.GetString(buffer.ToArray())) { Id = id };
     }
 
-    /// <summary>The value as the schema's type reads it; text that is not of that type stays a string.</summary>
-    private static void WriteValue(Utf8JsonWriter writer, string value, string? type)
+    /// <summary>
+    /// The value as its schema types read it: text for a string parameter (or one the schema does not know), else JSON
+    /// of one of its types (any JSON when it names none) or Python's True/False for a boolean; text that is neither
+    /// stays a string.
+    /// </summary>
+    private static void WriteValue(Utf8JsonWriter writer, string value, string[]? types)
     {
-        switch (type)
+        if (types is null || types.Any(type => type is "string" or "str" or "text" or "char" or "varchar" or "enum"))
         {
-            case null or "string" or "str" or "text" or "char" or "varchar" or "enum":
-                writer.WriteStringValue(value);
-                return;
-            case "integer" or "int" when long.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer):
-                writer.WriteNumberValue(integer);
-                return;
-            case "boolean" or "bool" when bool.TryParse(value.Trim(), out bool flag):
-                writer.WriteBooleanValue(flag);
-                return;
-            case "null" when value.Trim() is "null" or "None":
-                writer.WriteNullValue();
-                return;
+            writer.WriteStringValue(value);
+            return;
         }
 
-        if (IsJson(value.Trim(), type) is { } json)
+        string trimmed = value.Trim();
+        if (types.Any(type => type is "boolean" or "bool") && bool.TryParse(trimmed, out bool flag))
+        {
+            writer.WriteBooleanValue(flag);
+            return;
+        }
+
+        if (ParseJson(trimmed) is { } json && (types.Length == 0 || types.Any(type => Fits(type, json))))
         {
             json.WriteTo(writer);
             return;
@@ -102,22 +102,23 @@ public static partial class ToolCallText
         writer.WriteStringValue(value);
     }
 
-    /// <summary>Numbers, objects, arrays (and values of an unnamed type) as JSON when the text is JSON of that kind.</summary>
-    private static JsonElement? IsJson(string value, string? type)
+    private static bool Fits(string type, JsonElement json) => type switch
+    {
+        "integer" or "int" => json.ValueKind == JsonValueKind.Number && json.GetRawText().AsSpan().IndexOfAny(".eE") < 0,
+        "number" or "float" or "double" => json.ValueKind == JsonValueKind.Number,
+        "boolean" or "bool" => json.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "null" => json.ValueKind == JsonValueKind.Null,
+        "object" or "dict" => json.ValueKind == JsonValueKind.Object,
+        "array" or "list" => json.ValueKind == JsonValueKind.Array,
+        _ => false,
+    };
+
+    private static JsonElement? ParseJson(string value)
     {
         try
         {
             using var document = JsonDocument.Parse(value);
-            var kind = document.RootElement.ValueKind;
-            bool fits = type switch
-            {
-                "number" or "float" or "double" => kind == JsonValueKind.Number,
-                "object" or "dict" => kind == JsonValueKind.Object,
-                "array" or "list" => kind == JsonValueKind.Array,
-                "integer" or "int" or "boolean" or "bool" or "null" => false,
-                _ => true,
-            };
-            return fits ? document.RootElement.Clone() : null;
+            return document.RootElement.Clone();
         }
         catch (JsonException)
         {
@@ -145,8 +146,8 @@ public static partial class ToolCallText
             && properties.ValueKind == JsonValueKind.Object ? properties : null;
     }
 
-    /// <summary>The parameter's schema type (the first non-null one of a list); "" for a known parameter without one, null for an unknown one.</summary>
-    private static string? TypeOf(JsonElement? properties, string key)
+    /// <summary>The parameter's schema types (none for a known parameter without one), or null for a parameter the schema does not know.</summary>
+    private static string[]? TypesOf(JsonElement? properties, string key)
     {
         if (properties is not { } schemas || !schemas.TryGetProperty(key, out var schema))
         {
@@ -155,15 +156,14 @@ public static partial class ToolCallText
 
         if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("type", out var type))
         {
-            return "";
+            return [];
         }
 
         return type.ValueKind switch
         {
-            JsonValueKind.String => type.GetString()!.ToLowerInvariant(),
-            JsonValueKind.Array => type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String && t.GetString() != "null")
-                .Select(t => t.GetString()!.ToLowerInvariant()).FirstOrDefault() ?? "null",
-            _ => "",
+            JsonValueKind.String => [type.GetString()!.ToLowerInvariant()],
+            JsonValueKind.Array => [.. type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!.ToLowerInvariant())],
+            _ => [],
         };
     }
 

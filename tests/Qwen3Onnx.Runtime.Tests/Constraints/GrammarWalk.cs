@@ -18,12 +18,17 @@ internal static class GrammarWalk
     /// Picks allowed tokens at random until an end-of-sequence id or <paramref name="limit"/> tokens. Half the picks
     /// come from the single-byte tokens (ids below 256) so strings and numbers end; the rest from the whole mask.
     /// </summary>
-    public static (List<int> Ids, bool Finished) Random(TokenGrammar grammar, int seed, int limit = 600)
+    /// <remarks>
+    /// With <paramref name="phrases"/>, one pick in eight starts one of those token sequences where the mask allows
+    /// it and follows it while the mask does (so raw text that only a closing tag ends gets closed).
+    /// </remarks>
+    public static (List<int> Ids, bool Finished) Random(TokenGrammar grammar, int seed, int limit = 600, IReadOnlyList<int[]>? phrases = null)
     {
         var state = grammar.CreateState();
         var random = new Random(seed);
         var ids = new List<int>();
         var allowed = new List<int>();
+        var queued = new Queue<int>();
         for (int step = 0; step < limit; step++)
         {
             var mask = state.ComputeMask();
@@ -36,8 +41,19 @@ internal static class GrammarWalk
                 }
             }
 
+            if (queued.Count == 0 && phrases is { Count: > 0 } && random.Next(8) == 0 && phrases[random.Next(phrases.Count)] is var phrase && state.Allows(phrase[0]))
+            {
+                phrase.ToList().ForEach(queued.Enqueue);
+            }
+
+            if (queued.Count > 0 && !state.Allows(queued.Peek()))
+            {
+                queued.Clear();
+            }
+
             var small = allowed.Where(id => id < 256 || grammar.EndIds.Contains(id)).ToList();
-            int pick = small.Count > 0 && random.Next(2) == 0 ? small[random.Next(small.Count)] : allowed[random.Next(allowed.Count)];
+            int pick = queued.Count > 0 ? queued.Dequeue()
+                : small.Count > 0 && random.Next(2) == 0 ? small[random.Next(small.Count)] : allowed[random.Next(allowed.Count)];
             state.Accept(pick);
             if (state.IsFinished)
             {
