@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Qwen3Onnx.Models;
 
@@ -106,7 +107,26 @@ public sealed class EngineRequest
     }
 
     /// <summary>When the request's first tokens were handed out (engine thread only): its decode time counts from there.</summary>
-    internal long FirstTokensAt { get; set; }
+    internal long FirstTokensAt { get; private set; }
+
+    /// <summary>The prefill that gave this request's first tokens ran from <paramref name="start"/> to <paramref name="ready"/> (timestamps).</summary>
+    internal void Admitted(long start, long ready)
+    {
+        Stats.PromptTokens += Rows.Sum(row => row.Prompt.Count);
+        Stats.FirstStepTokens += Rows.Count;
+        Stats.Prefill = Stopwatch.GetElapsedTime(start, ready);
+        FirstTokensAt = ready;
+    }
+
+    /// <summary>A decode step of the batch this request's rows are in: its graph and sampling time, and when its tokens were ready.</summary>
+    internal void Stepped(TimeSpan run, TimeSpan sampling, long ready)
+    {
+        Stats.DecodeSteps++;
+        Stats.DecodeRun += run;
+        Stats.Sampling += sampling;
+        // Wall time from the first tokens to these: what a caller waits, the engine's own bookkeeping included.
+        Stats.Decode = Stopwatch.GetElapsedTime(FirstTokensAt, ready);
+    }
 
     /// <summary>Set by the engine that runs the request: a cancellation may let it stop the step in flight.</summary>
     internal Action? Cancelled { get; set; }

@@ -226,13 +226,7 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
         }
 
         long ready = Stopwatch.GetTimestamp();
-        foreach (var request in newcomers)
-        {
-            request.Stats.PromptTokens += request.Rows.Sum(row => row.Prompt.Count);
-            request.Stats.FirstStepTokens += request.Rows.Count;
-            request.Stats.Prefill = Stopwatch.GetElapsedTime(start, ready);
-            request.FirstTokensAt = ready;
-        }
+        newcomers.ForEach(request => request.Admitted(start, ready));
 
         Delivered(first);
     }
@@ -279,39 +273,21 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
         IReadOnlyList<TokenEvent> tokens;
         try
         {
-            lock (_stepLock)
-            {
-                _inStep = true;
-            }
-
+            SetInStep(true);
             tokens = _batch.Step(_stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            foreach (int id in _running.Keys.ToList())
-            {
-                Leave(id, ex);
-            }
-
+            _running.Keys.ToList().ForEach(id => Leave(id, ex));
             return;
         }
         finally
         {
-            lock (_stepLock)
-            {
-                _inStep = false;
-            }
+            SetInStep(false);
         }
 
         long ready = Stopwatch.GetTimestamp();
-        foreach (var request in requests)
-        {
-            request.Stats.DecodeSteps++;
-            request.Stats.DecodeRun += _batch.Stats.DecodeRun - before.DecodeRun;
-            request.Stats.Sampling += _batch.Stats.Sampling - before.Sampling;
-            // Wall time from the first tokens to these: what a caller waits, the engine's own bookkeeping included.
-            request.Stats.Decode = Stopwatch.GetElapsedTime(request.FirstTokensAt, ready);
-        }
+        requests.ForEach(request => request.Stepped(_batch.Stats.DecodeRun - before.DecodeRun, _batch.Stats.Sampling - before.Sampling, ready));
 
         Delivered(tokens);
     }
@@ -328,6 +304,14 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
             {
                 _session.Abort();
             }
+        }
+    }
+
+    private void SetInStep(bool value)
+    {
+        lock (_stepLock)
+        {
+            _inStep = value;
         }
     }
 
