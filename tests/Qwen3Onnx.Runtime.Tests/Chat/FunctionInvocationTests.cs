@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Qwen3Onnx.Runtime.Chat;
 using Qwen3Onnx.Runtime.Tests.Api;
+using Qwen3Onnx.Runtime.Tokenization;
 using Qwen3Onnx.Testing;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
@@ -24,20 +25,23 @@ public sealed class FunctionInvocationTests
     }
 
     [TestMethod]
-    [DataRow(1L)]
-    [DataRow(2L)]
-    public async Task UseFunctionInvocationCallsTheFunctionWithValidArgumentsAndCompletesTheTurn(long seed)
+    [DataRow(1L, ChatTemplateChoice.Qwen3)]
+    [DataRow(2L, ChatTemplateChoice.Qwen3)]
+    [DataRow(1L, ChatTemplateChoice.Qwen3Coder)]
+    [DataRow(2L, ChatTemplateChoice.Qwen3Coder)]
+    public async Task UseFunctionInvocationCallsTheFunctionWithValidArgumentsAndCompletesTheTurn(long seed, ChatTemplateChoice template)
     {
-        var calls = new List<(int Days, Units Units)>();
+        // long: the schema bounds no integer, and random weights write long ones (14545475995405 under Coder's template, seed 1).
+        var calls = new List<(long Days, Units Units)>();
         var forecast = AIFunctionFactory.Create(
-            ([System.ComponentModel.Description("Days ahead, 1 to 7")] int days, Units units) =>
+            ([System.ComponentModel.Description("Days ahead, 1 to 7")] long days, Units units) =>
             {
                 calls.Add((days, units));
                 return $"sunny for {days} days";
             },
             "get_forecast",
             "Weather forecast");
-        using var model = Qwen3Model.Load(TestModels.RealVocabulary);
+        using var model = Qwen3Model.Load(TestModels.RealVocabulary, chatTemplate: template);
         using var client = new ChatClientBuilder(new Qwen3ChatClient(model)).UseFunctionInvocation(configure: f => f.MaximumIterationsPerRequest = 2).Build();
         var options = new ChatOptions
         {
@@ -84,9 +88,11 @@ public sealed class FunctionInvocationTests
     }
 
     [TestMethod]
-    public async Task AStreamedRequiredCallArrivesAsFunctionCallContent()
+    [DataRow(ChatTemplateChoice.Qwen3)]
+    [DataRow(ChatTemplateChoice.Qwen3Coder)]
+    public async Task AStreamedRequiredCallArrivesAsFunctionCallContent(ChatTemplateChoice template)
     {
-        using var model = Qwen3Model.Load(TestModels.RealVocabulary);
+        using var model = Qwen3Model.Load(TestModels.RealVocabulary, chatTemplate: template);
         IChatClient client = new Qwen3ChatClient(model);
         var tool = AIFunctionFactory.Create((Units units, bool daily) => $"{units} {daily}", "lookup", "Look the units up");
         var options = new ChatOptions
