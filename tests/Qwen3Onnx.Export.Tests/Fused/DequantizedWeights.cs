@@ -6,17 +6,18 @@ using Qwen3Onnx.Models.Weights;
 namespace Qwen3Onnx.Export.Tests.Fused;
 
 /// <summary>
-/// A weight source whose quantized weights are replaced by their round trip through <see cref="BlockQuantizer"/>
-/// (float32) in the recipe's format: every linear projection and expert, and the embedding when tied; norms, the router
+/// A weight source whose quantized weights are replaced by their round trip (float32) in the recipe's format, through
+/// <see cref="BlockQuantizer"/> unless another <see cref="WeightRounding"/> is given: every linear projection and expert, and the embedding when tied; norms, the router
 /// and an untied embedding stay as they are. Rows quantize independently, so packing q‖k‖v or interleaving gate/up in
 /// the graph leaves every block as here. A float graph of it computes what a quantized graph should, up to the kernels'
 /// activation rounding.
 /// </summary>
-internal sealed class DequantizedWeights(Qwen3Config config, IWeightSource inner, QuantizationRecipe recipe) : IWeightSource
+internal sealed class DequantizedWeights(Qwen3Config config, IWeightSource inner, QuantizationRecipe recipe, WeightRounding? rounding = null) : IWeightSource
 {
+    private readonly WeightRounding _rounding = rounding ?? WeightRounding.Ours;
     private readonly ConcurrentDictionary<string, float[]> _roundTrips = new(StringComparer.Ordinal);
 
-    public string Description => $"{inner.Description}, dequantized int{recipe.Layers.Bits}";
+    public string Description => $"{inner.Description}, dequantized int{recipe.Layers.Bits} ({_rounding.Name})";
 
     public bool Contains(string name) => inner.Contains(name);
 
@@ -46,6 +47,6 @@ internal sealed class DequantizedWeights(Qwen3Config config, IWeightSource inner
     {
         var values = new float[shape[0] * shape[1]];
         inner.ReadFloat32(name, 0, values);
-        return new BlockQuantizer(recipe.FormatOf(name), (int)shape[1]).Quantize(values).Dequantize();
+        return _rounding.RoundTrip(recipe.FormatOf(name), (int)shape[1], values);
     }
 }
