@@ -126,10 +126,10 @@ public sealed class TokenGrammar
             string name = tool.Name ?? throw new NotSupportedException($"tools[{i}] has no function name");
             if (tokenizer.WritesXmlToolCalls)
             {
-                return CoderCallGrammar.Call(builder, name, Parameters(tool), $"tool '{name}' parameters");
+                return CoderCallGrammar.Call(builder, name, tool.Parameters, $"tool '{name}' parameters");
             }
 
-            int arguments = Parameters(tool) is { } schema
+            int arguments = tool.Parameters is { } schema
                 ? JsonSchemaCompiler.Compile(builder, schema, $"tool '{name}' parameters")
                 : builder.FreeObject(builder.AnyValue());
             return builder.Sequence(builder.Literal($"{{\"name\": {JsonText.Quote(name)}, \"arguments\": "), arguments, builder.Literal("}"));
@@ -164,12 +164,5 @@ public sealed class TokenGrammar
         var others = tokenizer.AddedTokens.Select(t => t.Id).Where(id => id != tokenizer.ThinkEndId);
         int block = builder.Sequence(builder.Token(tokenizer.ThinkStartId), builder.FreeText(others, tokenizer.ThinkEndId), builder.Whitespace());
         return builder.Sequence(builder.Optional(block), body);
-    }
-
-    private static JsonElement? Parameters(ChatTool tool)
-    {
-        var definition = tool.Definition;
-        var function = definition.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? f : definition;
-        return function.TryGetProperty("parameters", out var parameters) ? parameters : null;
     }
 }

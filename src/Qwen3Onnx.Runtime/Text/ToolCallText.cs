@@ -135,14 +135,7 @@ public static partial class ToolCallText
 
     private static JsonElement? ParameterSchemas(ChatTool? tool)
     {
-        if (tool is null)
-        {
-            return null;
-        }
-
-        var function = tool.Definition.TryGetProperty("function", out var inner) ? inner : tool.Definition;
-        return function.ValueKind == JsonValueKind.Object && function.TryGetProperty("parameters", out var parameters)
-            && parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("properties", out var properties)
+        return tool?.Parameters is { ValueKind: JsonValueKind.Object } parameters && parameters.TryGetProperty("properties", out var properties)
             && properties.ValueKind == JsonValueKind.Object ? properties : null;
     }
 

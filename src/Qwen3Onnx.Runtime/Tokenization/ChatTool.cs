@@ -27,6 +27,11 @@ public sealed record ChatTool
             ? NameOf(function)
             : NameOf(Definition);
 
+    /// <summary>function.parameters (OpenAI shape) or parameters, when present: the schema of the call's arguments.</summary>
+    public JsonElement? Parameters =>
+        (Definition.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object ? function : Definition)
+            .TryGetProperty("parameters", out var parameters) ? parameters : null;
+
     /// <summary>The OpenAI shape <c>{"type": "function", "function": {"name", "description", "parameters"}}</c>.</summary>
     public static ChatTool Function(string name, string? description, JsonElement parameters)
     {
