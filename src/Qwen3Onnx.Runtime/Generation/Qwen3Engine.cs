@@ -27,6 +27,8 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stepLock = new();
+    private readonly List<EngineRequest> _stepping = [];
+    private readonly List<int> _cancelledRows = [];
     private bool _inStep;
     private int _admitted;
     private volatile bool _draining;
@@ -268,7 +270,7 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
             return;
         }
 
-        var requests = _running.Values.Select(entry => entry.Request).Distinct().ToList();
+        CollectStepping();
         var before = (_batch.Stats.DecodeRun, _batch.Stats.Sampling);
         IReadOnlyList<TokenEvent> tokens;
         try
@@ -287,7 +289,10 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
         }
 
         long ready = Stopwatch.GetTimestamp();
-        requests.ForEach(request => request.Stepped(_batch.Stats.DecodeRun - before.DecodeRun, _batch.Stats.Sampling - before.Sampling, ready));
+        foreach (var request in _stepping)
+        {
+            request.Stepped(_batch.Stats.DecodeRun - before.DecodeRun, _batch.Stats.Sampling - before.Sampling, ready);
+        }
 
         Delivered(tokens);
     }
@@ -315,9 +320,31 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The requests with rows in this step, each once (a reused list: the loop allocates nothing per step).</summary>
+    private void CollectStepping()
+    {
+        _stepping.Clear();
+        foreach (var (request, _) in _running.Values)
+        {
+            if (!_stepping.Contains(request))
+            {
+                _stepping.Add(request);
+            }
+        }
+    }
+
     private void DropCancelled()
     {
-        foreach (int id in _running.Where(pair => pair.Value.Request.IsRowCancelled(pair.Value.Row)).Select(pair => pair.Key).ToList())
+        _cancelledRows.Clear();
+        foreach (var (id, entry) in _running)
+        {
+            if (entry.Request.IsRowCancelled(entry.Row))
+            {
+                _cancelledRows.Add(id);
+            }
+        }
+
+        foreach (int id in _cancelledRows)
         {
             _options.Observer?.RowCancelled();
             Leave(id, error: null);
@@ -328,8 +355,9 @@ public sealed class Qwen3Engine : IDisposable, IAsyncDisposable
     private void Delivered(IReadOnlyList<TokenEvent> tokens)
     {
         _options.Observer?.Step();
-        foreach (var token in tokens)
+        for (int i = 0; i < tokens.Count; i++)
         {
+            var token = tokens[i];
             _options.Observer?.TokenGenerated();
             var (request, row) = _running[token.Row];
             request.Stats.GeneratedTokens++;

@@ -27,6 +27,8 @@ public sealed class RunningBatch : IDisposable
     private readonly Qwen3Session _session;
     private readonly HashSet<int> _endOfSequenceIds;
     private readonly List<BatchRow> _rows = [];
+    private readonly Action _abort;
+    private readonly StepScratch _scratch = new();
     private KvCache? _cache;
     private int _nextId;
 
@@ -34,6 +36,8 @@ public sealed class RunningBatch : IDisposable
     {
         _session = session;
         _endOfSequenceIds = [.. session.Manifest.EosTokenIds];
+        _abort = session.Abort;
+        _scratch.SampleRow = SampleRow;
     }
 
     /// <summary>Whether rows can join while others are decoding (not when the cache lives on a device).</summary>
@@ -76,7 +80,7 @@ public sealed class RunningBatch : IDisposable
             List<TokenEvent> events;
             using (var output = Run(prefill.Prefill, cache, cancellation))
             {
-                events = Sample(newcomers, output, cache.Length);
+                events = [.. Sample(newcomers, output, cache.Length)];
             }
 
             Join(newcomers, cache);
@@ -94,7 +98,10 @@ public sealed class RunningBatch : IDisposable
         }
     }
 
-    /// <summary>One decode step for every row; returns one token per row still producing.</summary>
+    /// <summary>
+    /// One decode step for every row; returns one token per row still producing, in a list the batch reuses (read it
+    /// before the next <see cref="Step"/>): the loop allocates nothing per step.
+    /// </summary>
     public IReadOnlyList<TokenEvent> Step(CancellationToken cancellation = default)
     {
         long start = Stopwatch.GetTimestamp();
@@ -156,29 +163,31 @@ public sealed class RunningBatch : IDisposable
     /// <summary>
     /// Samples each producing row from its logits row; <paramref name="width"/> is the cache length after the step.
     /// Rows are independent (each owns its sampler and state), so they sample on parallel threads through
-    /// <see cref="RowSampling"/>; the events keep the rows' order.
+    /// <see cref="RowSampling"/>; the events keep the rows' order, in the scratch list.
     /// </summary>
     private List<TokenEvent> Sample(List<BatchRow> rows, ForwardOutput output, int width)
     {
-        var emitted = new TokenEvent?[rows.Count];
-        RowSampling.ForEachRow(rows.Count, index =>
+        var scratch = _scratch;
+        scratch.Begin(rows, output, width);
+        try
         {
-            if (!rows[index].IsLeaving)
-            {
-                emitted[index] = Emit(rows[index], output.LastLogits(index), width);
-            }
-        });
-
-        var events = new List<TokenEvent>(rows.Count);
-        foreach (var tokenEvent in emitted)
-        {
-            if (tokenEvent is { } produced)
-            {
-                events.Add(produced);
-            }
+            RowSampling.ForEachRow(rows.Count, scratch.SampleRow!);
+            return scratch.CollectEvents();
         }
+        finally
+        {
+            scratch.End();
+        }
+    }
 
-        return events;
+    private void SampleRow(int index)
+    {
+        var scratch = _scratch;
+        var row = scratch.Rows![index];
+        if (!row.IsLeaving)
+        {
+            scratch.Emitted[index] = Emit(row, scratch.Output!.LastLogits(index), scratch.Width);
+        }
     }
 
     /// <summary>
@@ -199,23 +208,26 @@ public sealed class RunningBatch : IDisposable
         return new TokenEvent(row.Id, token, eos, reason) { Logprobs = row.Sampler.LastLogprobs };
     }
 
-    /// <summary>Feeds every row its last token; row i's mask is 0 over its padding and 1 after, its position its token count.</summary>
+    /// <summary>
+    /// Feeds every row its last token; row i's mask is 0 over its padding and 1 after, its position its token count.
+    /// Written into the scratch arrays, which only grow (a fixed cache's capacity at once), not allocated per step.
+    /// </summary>
     private ForwardBatch NextInputs()
     {
         int rows = _rows.Count;
         int width = Width + 1;
-        var ids = new long[rows];
-        var mask = new long[rows * width];
-        var positions = new long[rows];
+        var (ids, mask, positions) = _scratch.StepArrays(rows, width, _cache!.Capacity ?? 0);
         for (int index = 0; index < rows; index++)
         {
             var row = _rows[index];
             ids[index] = row.LastToken;
             positions[index] = row.NextPosition(Width);
-            mask.AsSpan((index * width) + row.Padding, width - row.Padding).Fill(1);
+            var rowMask = mask.AsSpan(index * width, width);
+            rowMask[..row.Padding].Clear();
+            rowMask[row.Padding..].Fill(1);
         }
 
-        return new ForwardBatch(ids, mask, positions, rows);
+        return new ForwardBatch(ids, mask, positions, rows) { TotalLength = width };
     }
 
     /// <summary>Takes ownership of the newcomers' prefilled cache, merging it with the running one when there is one.</summary>
@@ -306,7 +318,7 @@ public sealed class RunningBatch : IDisposable
 
     private ForwardOutput Run(ForwardBatch step, KvCache cache, CancellationToken cancellation)
     {
-        using var abort = cancellation.Register(_session.Abort);
+        using var abort = cancellation.Register(_abort);
         try
         {
             return _session.Forward(step, cache, cancellation);

@@ -19,6 +19,9 @@ internal sealed class FixedKvBuffers : IDisposable
     private readonly OrtValue[] _deviceInputs;
     private readonly OrtValue _hostLogits;
     private readonly OrtValue _deviceLogits;
+    private readonly OrtValue[] _logitsOnDevice;
+    private readonly OrtValue[] _logitsOnHost;
+    private readonly ForwardOutput _decodeOutput;
     private readonly bool _onDevice;
     private int _stagedWidth;
 
@@ -55,6 +58,9 @@ internal sealed class FixedKvBuffers : IDisposable
             ? OrtValue.CreateAllocatedTensorValue(pinnedHost, TensorElementType.Float, logitsShape)
             : OrtValue.CreateTensorValueFromMemory(new float[shape.BatchSize * shape.VocabSize], logitsShape);
         _deviceLogits = onDevice ? OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, logitsShape) : _hostLogits;
+        _logitsOnDevice = [_deviceLogits];
+        _logitsOnHost = [_hostLogits];
+        _decodeOutput = new ForwardOutput(_hostLogits, ownsLogits: false);
     }
 
     public FixedBufferShape Shape { get; }
@@ -91,15 +97,18 @@ internal sealed class FixedKvBuffers : IDisposable
         }
     }
 
-    /// <summary>The decode step's logits [batch, 1, vocab] in host memory (copied down when they were computed on the device).</summary>
-    public OrtValue FetchLogits()
+    /// <summary>
+    /// The decode step's logits [batch, 1, vocab] in host memory (copied down when they were computed on the device),
+    /// through one output object that every step reuses.
+    /// </summary>
+    public ForwardOutput FetchLogits()
     {
         if (_onDevice)
         {
-            OrtEnv.Instance().CopyTensors([_deviceLogits], [_hostLogits], null);
+            OrtEnv.Instance().CopyTensors(_logitsOnDevice, _logitsOnHost, null);
         }
 
-        return _hostLogits;
+        return _decodeOutput;
     }
 
     public void Dispose()

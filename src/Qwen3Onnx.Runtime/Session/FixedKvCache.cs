@@ -105,7 +105,7 @@ internal sealed class FixedKvCache(
         GraphRunner.Arm(decoder.RunOptions, cancellation);
         runner.Session.RunWithBinding(decoder.RunOptions, decoder.Binding);
         cache.Advance(batch.TotalLength);
-        return new ForwardOutput(buffers.FetchLogits(), ownsLogits: false);
+        return buffers.FetchLogits();
     }
 
     /// <summary>Capacity rounded up so that similar requests share one buffer set (and one captured graph).</summary>

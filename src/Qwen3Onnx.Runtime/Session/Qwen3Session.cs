@@ -142,6 +142,14 @@ public sealed class Qwen3Session : IDisposable
             throw new ArgumentException($"batch of {batch.BatchSize} rows does not match a cache of {cache.BatchSize}", nameof(batch));
         }
 
+        if (batch.InputIds.Length != batch.BatchSize * batch.SequenceLength || batch.PositionIds.Length != batch.InputIds.Length
+            || batch.TotalLength < batch.SequenceLength || batch.AttentionMask.Length < batch.BatchSize * batch.TotalLength)
+        {
+            throw new ArgumentException(
+                $"inputs of {batch.InputIds.Length} ids, {batch.PositionIds.Length} positions and {batch.AttentionMask.Length} mask values do not make {batch.BatchSize} rows of {batch.SequenceLength} new and {batch.TotalLength} total positions",
+                nameof(batch));
+        }
+
         if (batch.TotalLength != cache.Length + batch.SequenceLength)
         {
             throw new ArgumentException($"attention mask covers {batch.TotalLength} positions; expected past {cache.Length} + new {batch.SequenceLength}", nameof(batch));

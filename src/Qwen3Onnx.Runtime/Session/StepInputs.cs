@@ -13,7 +13,7 @@ internal sealed class StepInputs : IDisposable
     {
         long[] tokenShape = [batch.BatchSize, batch.SequenceLength];
         _inputIds = OrtValue.CreateTensorValueFromMemory(batch.InputIds, tokenShape);
-        _mask = OrtValue.CreateTensorValueFromMemory(batch.AttentionMask, [batch.BatchSize, batch.TotalLength]);
+        _mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AttentionMask.AsMemory(0, batch.BatchSize * batch.TotalLength), [batch.BatchSize, batch.TotalLength]);
         _positions = OrtValue.CreateTensorValueFromMemory(batch.PositionIds, tokenShape);
         Values = new OrtValue[3 + cache.Values.Count];
         Values[0] = _inputIds;
