@@ -26,9 +26,9 @@ internal static class AnswerConstraintsReader
         {
             throw ApiException.BadField("tool_choice", ex.Message);
         }
-        catch (NotSupportedException ex)
+        catch (GrammarNotSupportedException ex)
         {
-            string field = constraints.Json && !ex.Message.StartsWith("tool", StringComparison.Ordinal) ? "response_format" : "tools";
+            string field = ex.Part == GrammarPart.Tools ? "tools" : "response_format";
             throw new ApiException(400, $"'{field}': {ex.Message}", field, code: "unsupported_parameter");
         }
     }

@@ -54,6 +54,8 @@ public sealed class BadInputTests
     [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"loop\", \"schema\": {\"$ref\": \"#\"}}}", "response_format", "unsupported_parameter")]
     [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"string\", \"pattern\": \"^a$\"}}}", "response_format", "unsupported_parameter")]
     [DataRow(", \"tool_choice\": \"required\", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": 1}}}}}]", "tools", "unsupported_parameter")]
+    [DataRow(", \"response_format\": {\"type\": \"json_object\"}, \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"$ref\": \"#\"}}}]", "tools", "unsupported_parameter")]
+    [DataRow(", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"deep\", \"schema\": {\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"#/$defs/loop\"}}, \"required\": [\"a\"], \"$defs\": {\"loop\": {\"$ref\": \"#/$defs/loop\"}}}}}", "response_format", "unsupported_parameter")]
     public async Task AnOptionThatCannotBeMetIs400WithItsParamAndCode(string extra, string param, string code)
     {
         using var response = await SendAsync(Chat(UserHi, extra));

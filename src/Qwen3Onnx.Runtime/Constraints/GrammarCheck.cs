@@ -18,10 +18,23 @@ internal static class GrammarCheck
             }
         }
 
+        // Every reachable node, not only the root's first set: a loop behind a literal (a property's $ref that points
+        // at itself) hangs the machine just the same once the output gets there.
         var state = new byte[nodes.Count];   // 0 unvisited, 1 on the path, 2 done
+        foreach (int start in Reachable(nodes, root))
+        {
+            if (state[start] == 0)
+            {
+                RequireNoFirstCycle(nodes, nullable, start, state, description);
+            }
+        }
+    }
+
+    private static void RequireNoFirstCycle(IReadOnlyList<GrammarNode> nodes, bool[] nullable, int start, byte[] state, string description)
+    {
         var stack = new Stack<(int Node, int Next)>();
-        stack.Push((root, 0));
-        state[root] = 1;
+        stack.Push((start, 0));
+        state[start] = 1;
         while (stack.Count > 0)
         {
             var (node, next) = stack.Pop();
@@ -45,6 +58,30 @@ internal static class GrammarCheck
                 stack.Push((target, 0));
             }
         }
+    }
+
+    /// <summary>The nodes the root can lead to by any path, in discovery order.</summary>
+    private static List<int> Reachable(IReadOnlyList<GrammarNode> nodes, int root)
+    {
+        var seen = new bool[nodes.Count];
+        var order = new List<int> { root };
+        seen[root] = true;
+        for (int i = 0; i < order.Count; i++)
+        {
+            var node = nodes[order[i]];
+            // A repeat's separator slot and a members' separator are −1 when absent.
+            IEnumerable<int> next = node.Kind == GrammarNodeKind.Members ? node.Children.Append(node.Separator) : node.Children;
+            foreach (int child in next)
+            {
+                if (child >= 0 && !seen[child])
+                {
+                    seen[child] = true;
+                    order.Add(child);
+                }
+            }
+        }
+
+        return order;
     }
 
     /// <summary>The nodes that may start matching where <paramref name="node"/> starts (before any input).</summary>

@@ -9,7 +9,8 @@ namespace Qwen3Onnx.Runtime.Constraints;
 /// and every sampler (CLI, in-process clients, the server's batch) masks each step's logits to the tokens that
 /// keep the output inside the grammar; the end-of-sequence token is allowed only once the output is complete.
 /// Immutable and shared; each row gets its own position. Schemas outside the supported subset throw
-/// <see cref="NotSupportedException"/> naming the keyword and where it is.
+/// <see cref="GrammarNotSupportedException"/> naming the keyword and where it is, and which part of the request
+/// (response format or tools) it came from.
 /// </summary>
 public sealed class TokenGrammar
 {
@@ -44,9 +45,10 @@ public sealed class TokenGrammar
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         var builder = new GrammarBuilder();
-        int value = schema is { } s
-            ? JsonSchemaCompiler.Compile(builder, s, name is null ? "schema" : $"schema '{name}'")
-            : builder.FreeObject(builder.AnyValue());
+        string where = name is null ? "schema" : $"schema '{name}'";
+        int value = Compile(GrammarPart.ResponseFormat, builder, where, () => schema is { } s
+            ? JsonSchemaCompiler.Compile(builder, s, where)
+            : builder.FreeObject(builder.AnyValue()));
         if (orToolCalls is { Count: > 0 })
         {
             value = builder.Choice(value, ToolCallsBody(builder, tokenizer, orToolCalls, parallel ? int.MaxValue : 1));
@@ -113,7 +115,28 @@ public sealed class TokenGrammar
     /// (the form Qwen3's template teaches), or with Qwen3-Coder's template its XML body (<see cref="CoderCallGrammar"/>). <paramref name="openedBy"/> replaces the first call's opening token
     /// when something before it already consumed that token.
     /// </summary>
-    private static int ToolCallsBody(GrammarBuilder builder, Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools, int maxCalls, int openedBy = -1)
+    private static int ToolCallsBody(GrammarBuilder builder, Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools, int maxCalls, int openedBy = -1) =>
+        Compile(GrammarPart.Tools, builder, $"tool calls ({Names(tools)})", () => CallsBody(builder, tokenizer, tools, maxCalls, openedBy));
+
+    /// <summary>
+    /// Compiles one part of a grammar and checks it ends on its own, so that a refusal is attributed to the part
+    /// (a left-recursive tool schema beside a JSON response format is the tools' fault, not the format's).
+    /// </summary>
+    private static int Compile(GrammarPart part, GrammarBuilder builder, string description, Func<int> compile)
+    {
+        try
+        {
+            int root = compile();
+            GrammarCheck.RequireTerminating(builder.Nodes, root, description);
+            return root;
+        }
+        catch (NotSupportedException ex) when (ex is not GrammarNotSupportedException)
+        {
+            throw new GrammarNotSupportedException(part, ex.Message, ex);
+        }
+    }
+
+    private static int CallsBody(GrammarBuilder builder, Qwen3Tokenizer tokenizer, IReadOnlyList<ChatTool> tools, int maxCalls, int openedBy)
     {
         if (tools.Count == 0)
         {

@@ -104,9 +104,10 @@ public sealed class CoderToolCallGrammarTests
     {
         ChatTool[] tools = [ChatTool.Function("f", null, GrammarWalk.Parse(parameters))];
 
-        var refusal = Assert.ThrowsExactly<NotSupportedException>(() => TokenGrammar.ToolCalls(Coder.Value, tools, parallel: false, thinking: false));
+        var refusal = Assert.ThrowsExactly<GrammarNotSupportedException>(() => TokenGrammar.ToolCalls(Coder.Value, tools, parallel: false, thinking: false));
 
         StringAssert.Contains(refusal.Message, message);
+        Assert.AreEqual(GrammarPart.Tools, refusal.Part);
     }
 
     [TestMethod]

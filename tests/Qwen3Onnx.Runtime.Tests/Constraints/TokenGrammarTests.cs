@@ -265,20 +265,36 @@ public sealed class TokenGrammarTests
     [DataRow("""{"type": "array", "maxItems": -1}""", "schema #/maxItems: maxItems is a non-negative integer")]
     public void SchemaKeywordsTheDecoderCannotEnforceAreRefusedWithTheirPath(string schema, string message)
     {
-        var refusal = Assert.ThrowsExactly<NotSupportedException>(() => TokenGrammar.Json(Tokenizer, GrammarWalk.Parse(schema), thinking: false));
+        var refusal = Assert.ThrowsExactly<GrammarNotSupportedException>(() => TokenGrammar.Json(Tokenizer, GrammarWalk.Parse(schema), thinking: false));
 
         Assert.StartsWith(message, refusal.Message);
+        Assert.AreEqual(GrammarPart.ResponseFormat, refusal.Part);
     }
 
     [TestMethod]
     [DataRow("""{"$ref": "#"}""")]
     [DataRow("""{"anyOf": [{"$ref": "#"}, {"type": "null"}]}""")]
     [DataRow("""{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"anyOf": [{"type": "integer"}, {"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}""")]
+    [DataRow("""{"type": "object", "properties": {"a": {"$ref": "#/$defs/loop"}}, "required": ["a"], "$defs": {"loop": {"anyOf": [{"$ref": "#/$defs/loop"}, {"type": "null"}]}}}""")]
     public void ASchemaThatRecursesBeforeAnyValueIsRefusedRatherThanLooping(string schema)
     {
-        var refusal = Assert.ThrowsExactly<NotSupportedException>(() => TokenGrammar.Json(Tokenizer, GrammarWalk.Parse(schema), thinking: false));
+        var refusal = Assert.ThrowsExactly<GrammarNotSupportedException>(() => TokenGrammar.Json(Tokenizer, GrammarWalk.Parse(schema), thinking: false));
 
         StringAssert.Contains(refusal.Message, "left recursion");
+    }
+
+    [TestMethod]
+    [DataRow("""{"$ref": "#"}""", """{"type": "object", "properties": {}}""", GrammarPart.ResponseFormat)]
+    [DataRow("""{"type": "object", "properties": {}}""", """{"$ref": "#"}""", GrammarPart.Tools)]
+    [DataRow("""{"type": "object", "properties": {}}""", """{"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}}""", GrammarPart.Tools)]
+    public void AJsonAnswerBesideToolsBlamesThePartThatCannotBeEnforced(string responseSchema, string parameters, GrammarPart part)
+    {
+        ChatTool[] tools = [ChatTool.Function("f", null, GrammarWalk.Parse(parameters))];
+
+        var refusal = Assert.ThrowsExactly<GrammarNotSupportedException>(() =>
+            TokenGrammar.Json(Tokenizer, GrammarWalk.Parse(responseSchema), thinking: false, name: "answer", orToolCalls: tools));
+
+        Assert.AreEqual(part, refusal.Part, refusal.Message);
     }
 
     [TestMethod]
