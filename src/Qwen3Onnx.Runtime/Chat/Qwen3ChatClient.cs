@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen3Onnx.Runtime.Constraints;
 using Qwen3Onnx.Runtime.Generation;
 using Qwen3Onnx.Runtime.Tokenization;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
@@ -108,8 +109,22 @@ public sealed class Qwen3ChatClient : IChatClient
             return (prompt, generation);
         }
 
-        var grammar = constraints.ToGrammar(_model.RequireTokenizer(), tools, generation.EnableThinking);
+        var grammar = Grammar(constraints, tools, generation.EnableThinking);
         return (prompt, generation with { Sampling = (generation.Sampling ?? _model.DefaultSampling) with { Grammar = grammar } });
+    }
+
+    /// <summary>The answer's grammar; a part it cannot enforce is refused naming the option that asked for it.</summary>
+    private TokenGrammar? Grammar(AnswerConstraints constraints, IReadOnlyList<ChatTool> tools, bool thinking)
+    {
+        try
+        {
+            return constraints.ToGrammar(_model.RequireTokenizer(), tools, thinking);
+        }
+        catch (GrammarNotSupportedException ex)
+        {
+            string option = ex.Part == GrammarPart.Tools ? "ChatOptions.Tools" : "ChatOptions.ResponseFormat";
+            throw new GrammarNotSupportedException(ex.Part, $"{option}: {ex.Message}", ex);
+        }
     }
 
     private static ChatFinishReason Finish(GenerationResult result) =>

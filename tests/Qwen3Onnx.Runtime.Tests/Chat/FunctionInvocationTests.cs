@@ -66,6 +66,25 @@ public sealed class FunctionInvocationTests
     }
 
     [TestMethod]
+    public async Task ASchemaTheDecoderCannotEnforceIsRefusedNamingTheOptionThatSetIt()
+    {
+        using var model = Qwen3Model.Load(TestModels.RealVocabulary);
+        IChatClient client = new Qwen3ChatClient(model);
+        var pattern = JsonDocument.Parse("""{"type": "object", "properties": {"id": {"type": "string", "pattern": "^[a-z]+$"}}}""").RootElement;
+        var tool = AIFunctionFactory.Create((int count) => count, "tally", "Counts");
+        var options = new ChatOptions
+        {
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(pattern, "thing"),
+            Tools = [tool],
+            MaxOutputTokens = 4,
+        };
+
+        var refusal = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync([new AiChatMessage(ChatRole.User, "Hi")], options));
+
+        Assert.StartsWith("ChatOptions.ResponseFormat: schema 'thing' #/properties/id: 'pattern' is not supported", refusal.Message);
+    }
+
+    [TestMethod]
     public async Task AJsonResponseFormatYieldsJson()
     {
         using var model = Qwen3Model.Load(TestModels.RealVocabulary);
