@@ -283,7 +283,8 @@ internal sealed class GrammarMachine
         GrammarNodeKind.FreeText => symbol == node.Terminator ? Done
             : symbol < AddedTokenBase || System.Array.IndexOf(node.Symbols, symbol) < 0 ? Stay
             : Reject,
-        GrammarNodeKind.TextUntil => symbol >= AddedTokenBase ? Reject
+        // pc: how much of the terminator is matched; count: the UTF-8 state (the terminator is ASCII, so it ends on a boundary).
+        GrammarNodeKind.TextUntil => symbol >= AddedTokenBase || !Utf8Text.Consume(ref count, symbol) ? Reject
             : (pc = node.Transitions[(pc * 256) + symbol]) == node.Symbols.Length ? Done
             : Stay,
         _ => Reject,

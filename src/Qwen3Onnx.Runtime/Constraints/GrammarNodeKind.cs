@@ -40,7 +40,7 @@ internal enum GrammarNodeKind : byte
     FreeText,
 
     /// <summary>
-    /// Raw text up to and including a byte string (Symbols; Qwen3-Coder's <c>&lt;/parameter&gt;</c>): any bytes, no added
+    /// Raw text up to and including a byte string (Symbols; Qwen3-Coder's <c>&lt;/parameter&gt;</c>): any valid UTF-8, no added
     /// tokens, ending at the first occurrence. Transitions is its matcher: the next matched length for (length, byte).
     /// </summary>
     TextUntil,

@@ -164,14 +164,16 @@ internal sealed class GrammarState
     {
         var top = _machine.Node(stack[^GrammarMachine.FrameSize]);
         int pc = stack[^(GrammarMachine.FrameSize - 1)];
+        int count = stack[^(GrammarMachine.FrameSize - 2)];
         if (top.Kind == GrammarNodeKind.FreeText)
         {
             Or(_vocabulary.Regular);
         }
-        else if (top.Kind == GrammarNodeKind.TextUntil && pc == 0)
+        else if (top.Kind == GrammarNodeKind.TextUntil && pc == 0 && count == 0)
         {
-            // Nothing of the terminator matched yet: a token without its first byte cannot start or finish it.
-            var (without, subtrees) = _vocabulary.ByteFree((byte)top.Symbols[0]);
+            // Nothing of the terminator matched yet, between characters: a token without its first byte cannot start
+            // or finish it, so it only has to be valid UTF-8.
+            var (without, subtrees) = _vocabulary.RawText((byte)top.Symbols[0]);
             Or(without);
             Walk(0, 0, subtrees);
         }

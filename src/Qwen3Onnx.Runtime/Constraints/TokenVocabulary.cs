@@ -68,16 +68,17 @@ internal sealed class TokenVocabulary
     public TokenTrie Trie { get; }
 
     /// <summary>
-    /// The regular tokens without <paramref name="value"/>, and per trie node whether a token with it is in its subtree:
-    /// inside raw text that only a string starting with that byte ends, the former are allowed outright and the walk
-    /// visits only the latter. Computed on first use per byte.
+    /// The regular tokens without <paramref name="value"/> that are valid UTF-8 from a character boundary, and per trie
+    /// node whether a token with that byte is in its subtree: inside raw text that only a string starting with that
+    /// byte ends, between characters, the former are allowed outright and the walk visits only the latter. Computed
+    /// on first use per byte.
     /// </summary>
-    public (ulong[] Without, bool[] Subtrees) ByteFree(byte value) => _byteFree.GetOrAdd(value, static (b, self) =>
+    public (ulong[] Without, bool[] Subtrees) RawText(byte value) => _byteFree.GetOrAdd(value, static (b, self) =>
     {
         var without = new ulong[self.MaskWords];
         for (int id = 0; id < self.Size; id++)
         {
-            if ((self.Regular[id >> 6] & (1UL << (id & 63))) != 0 && self.Bytes(id).IndexOf(b) < 0)
+            if ((self.Regular[id >> 6] & (1UL << (id & 63))) != 0 && self.Bytes(id).IndexOf(b) < 0 && Utf8Text.StartsValid(self.Bytes(id)))
             {
                 without[id >> 6] |= 1UL << (id & 63);
             }

@@ -93,6 +93,31 @@ public sealed class CoderToolCallGrammarTests
 
         Assert.IsTrue(slow.SetEquals(fast), $"{where}: {fast.Except(slow).Count()} tokens allowed wrongly, {slow.Except(fast).Count()} missed");
         Assert.IsFalse(fast.Contains(tokenizer.ToolCallEndId!.Value), "a call cannot close inside its parameters");
+        var vocabulary = TokenVocabulary.For(tokenizer);
+        int invalid = fast.Count(id => !Utf8Text.StartsValid(vocabulary.Bytes(id)));
+        Assert.AreEqual(0, invalid, $"{where}: tokens that are not valid UTF-8 after a character boundary are allowed");
+    }
+
+    [TestMethod]
+    public void InsideACharacterOnlyItsContinuationMayFollowSoRawTextStaysValidUtf8()
+    {
+        var tokenizer = Coder.Value;
+        var vocabulary = TokenVocabulary.For(tokenizer);
+        int OneByte(byte value) => Enumerable.Range(0, vocabulary.Size).First(id => vocabulary.Bytes(id).SequenceEqual(new[] { value }));
+        var grammar = TokenGrammar.ToolCalls(tokenizer, Tools, parallel: false, thinking: false);
+        int[] boundary = [tokenizer.ToolCallStartId!.Value, .. tokenizer.Encode("\n<function=get_weather>\n<parameter=city>\nS")];
+        int[] inside = [.. boundary, OneByte(0xC3)];   // the lead byte of "ã"
+
+        var atBoundary = GrammarWalk.MaskOf(GrammarWalk.Force(grammar, boundary));
+        var state = GrammarWalk.Force(grammar, inside);
+        var fast = GrammarWalk.MaskOf(state);
+        var slow = GrammarWalk.BruteForceMask(grammar, inside);
+
+        Assert.IsFalse(atBoundary.Contains(OneByte(0xA3)), "a stray continuation byte between characters");
+        Assert.IsTrue(slow.SetEquals(fast), $"{fast.Except(slow).Count()} tokens allowed wrongly, {slow.Except(fast).Count()} missed");
+        Assert.IsTrue(fast.Contains(OneByte(0xA3)), "the continuation that completes the character");
+        Assert.IsFalse(fast.Contains(OneByte((byte)'a')), "a new character before this one is complete");
+        Assert.IsTrue(fast.All(id => vocabulary.Bytes(id)[0] is >= 0x80 and <= 0xBF), "every allowed token continues the character");
     }
 
     [TestMethod]
