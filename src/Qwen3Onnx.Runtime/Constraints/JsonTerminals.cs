@@ -41,11 +41,7 @@ internal static class JsonTerminals
     public const int StringContent = 1;
     private const int StringEscape = 2;
     private const int StringHex = 3;           // 3 … 6: expecting the 1st … 4th hex digit
-    private const int StringContinuation = 7;  // 7, 8, 9: expecting 1, 2, 3 more continuation bytes
-    private const int StringAfterE0 = 10;      // second byte A0–BF, then one more
-    private const int StringAfterED = 11;      // second byte 80–9F (no surrogates), then one more
-    private const int StringAfterF0 = 12;      // second byte 90–BF, then two more
-    private const int StringAfterF4 = 13;      // second byte 80–8F (≤ U+10FFFF), then two more
+    private const int StringUtf8 = 6;          // 7 … 13: inside a UTF-8 character, StringUtf8 + its Utf8Text state
 
     /// <summary>String lengths this machine counts to (both bounds are checked at compile time).</summary>
     public const int MaxStringLength = 0xFFFF;
@@ -76,34 +72,19 @@ internal static class JsonTerminals
                 }
 
                 count = Math.Min(count & MaxStringLength, MaxStringLength - 1) + 1 + ((count >> 16) + (bounded && supplementary ? 1 : 0) << 16);
-                return Move(ref pc, symbol switch
-                {
-                    '\\' => StringEscape,
-                    < 0x80 => StringContent,
-                    < 0xE0 => StringContinuation,
-                    0xE0 => StringAfterE0,
-                    0xED => StringAfterED,
-                    < 0xF0 => StringContinuation + 1,
-                    0xF0 => StringAfterF0,
-                    0xF4 => StringAfterF4,
-                    _ => StringContinuation + 2,
-                });
+                int lead = 0;
+                return symbol == '\\' ? Move(ref pc, StringEscape)
+                    : Utf8Text.Consume(ref lead, symbol) ? Move(ref pc, lead == 0 ? StringContent : StringUtf8 + lead)
+                    : Reject;
             case StringEscape:
                 return symbol is '"' or '\\' or '/' or 'b' or 'f' or 'n' or 'r' or 't' ? Move(ref pc, StringContent)
                     : symbol == 'u' ? Move(ref pc, StringHex)
                     : Reject;
-            case >= StringHex and < StringContinuation:
+            case >= StringHex and < StringHex + 4:
                 return !char.IsAsciiHexDigit((char)symbol) || symbol >= 0x80 ? Reject : Move(ref pc, pc == StringHex + 3 ? StringContent : pc + 1);
-            case >= StringContinuation and < StringAfterE0:
-                return symbol is >= 0x80 and <= 0xBF ? Move(ref pc, pc == StringContinuation ? StringContent : pc - 1) : Reject;
-            case StringAfterE0:
-                return symbol is >= 0xA0 and <= 0xBF ? Move(ref pc, StringContinuation) : Reject;
-            case StringAfterED:
-                return symbol is >= 0x80 and <= 0x9F ? Move(ref pc, StringContinuation) : Reject;
-            case StringAfterF0:
-                return symbol is >= 0x90 and <= 0xBF ? Move(ref pc, StringContinuation + 1) : Reject;
-            case StringAfterF4:
-                return symbol is >= 0x80 and <= 0x8F ? Move(ref pc, StringContinuation + 1) : Reject;
+            case > StringUtf8 and <= StringUtf8 + Utf8Text.LastState:
+                int state = pc - StringUtf8;
+                return Utf8Text.Consume(ref state, symbol) ? Move(ref pc, state == 0 ? StringContent : StringUtf8 + state) : Reject;
             default:
                 return Reject;
         }

@@ -12,6 +12,9 @@ internal static class Utf8Text
     private const int AfterF0 = 6;   // second byte 90–BF, then two more
     private const int AfterF4 = 7;   // second byte 80–8F (≤ U+10FFFF), then two more
 
+    /// <summary>The highest state: states are 0 … LastState, so a terminal can embed them in its own.</summary>
+    public const int LastState = AfterF4;
+
     /// <summary>Takes one byte; false when it cannot come next. States 1–3: that many continuation bytes to go.</summary>
     public static bool Consume(ref int state, int value)
     {

@@ -28,7 +28,7 @@ public sealed class RunningBatch : IDisposable
     private readonly HashSet<int> _endOfSequenceIds;
     private readonly List<BatchRow> _rows = [];
     private readonly Action _abort;
-    private readonly StepScratch _scratch = new();
+    private readonly StepScratch _scratch;
     private KvCache? _cache;
     private int _nextId;
 
@@ -37,7 +37,7 @@ public sealed class RunningBatch : IDisposable
         _session = session;
         _endOfSequenceIds = [.. session.Manifest.EosTokenIds];
         _abort = session.Abort;
-        _scratch.SampleRow = SampleRow;
+        _scratch = new StepScratch(SampleRow);
     }
 
     /// <summary>Whether rows can join while others are decoding (not when the cache lives on a device).</summary>
@@ -171,7 +171,7 @@ public sealed class RunningBatch : IDisposable
         scratch.Begin(rows, output, width);
         try
         {
-            RowSampling.ForEachRow(rows.Count, scratch.SampleRow!);
+            RowSampling.ForEachRow(rows.Count, scratch.SampleRow);
             return scratch.CollectEvents();
         }
         finally

@@ -7,7 +7,7 @@ namespace Qwen3Onnx.Runtime.Generation;
 /// sampled events, and the state the parallel per-row sampling reads (a cached delegate over fields, where a lambda
 /// would allocate a closure each step).
 /// </summary>
-internal sealed class StepScratch
+internal sealed class StepScratch(Action<int> sampleRow)
 {
     private readonly List<TokenEvent> _events = [];
     private long[] _ids = [];
@@ -15,7 +15,7 @@ internal sealed class StepScratch
     private long[] _mask = [];
 
     /// <summary>The batch's per-row sampling, made once.</summary>
-    public Action<int>? SampleRow { get; set; }
+    public Action<int> SampleRow { get; } = sampleRow;
 
     public List<BatchRow>? Rows { get; private set; }
 
@@ -57,7 +57,7 @@ internal sealed class StepScratch
         (Rows, Output, Width) = (rows, output, width);
     }
 
-    /// <summary>The rows' events in row order, emptying the slots.</summary>
+    /// <summary>The rows' events in row order (<see cref="End"/> empties the slots).</summary>
     public List<TokenEvent> CollectEvents()
     {
         _events.Clear();
@@ -66,14 +66,13 @@ internal sealed class StepScratch
             if (Emitted[index] is { } produced)
             {
                 _events.Add(produced);
-                Emitted[index] = null;
             }
         }
 
         return _events;
     }
 
-    /// <summary>Lets go of the step's rows and output; slots a failed sampling left filled are emptied.</summary>
+    /// <summary>Lets go of the step's rows and output and empties the slots (also those a failed sampling left).</summary>
     public void End()
     {
         (Rows, Output) = (null, null);
